@@ -1,0 +1,51 @@
+"""massbalance: a concentrator's metal accounting, with units.
+
+Mass splits, recoveries and contained metal from tonnages and assays,
+statistical reconciliation of plant data, and a certified, rounding-aware check
+of the figures in a published production release.
+
+Public names are re-exported here; solvers stay namespaced
+(``massbalance.solve.two_product``).
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    AssayError,
+    ConvergenceError,
+    DegenerateError,
+    FlowsheetError,
+    ImplausibleResultWarning,
+    InfeasibleError,
+    InputError,
+    MassBalanceDeprecationWarning,
+    MassBalanceError,
+    MassBalanceWarning,
+    ReleaseFormatError,
+    SolveError,
+    UnitError,
+)
+from .figures import Figure
+from .units import Q_, ureg
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Q_",
+    "AssayError",
+    "ConvergenceError",
+    "DegenerateError",
+    "Figure",
+    "FlowsheetError",
+    "ImplausibleResultWarning",
+    "InfeasibleError",
+    "InputError",
+    "MassBalanceDeprecationWarning",
+    "MassBalanceError",
+    "MassBalanceWarning",
+    "ReleaseFormatError",
+    "SolveError",
+    "UnitError",
+    "__version__",
+    "ureg",
+]

@@ -1,0 +1,111 @@
+"""The ``massbalance`` command: argparse, exit codes, and the only module that prints.
+
+Exit codes: 0 ok; 1 published figures disagree; 2 bad input or usage;
+3 solver failure or an undetermined check.
+
+Each subcommand is a pair of functions, ``_add_<name>(subparsers)`` that
+declares its arguments and ``_run_<name>(args) -> int`` that does the work;
+:data:`_SUBCOMMANDS` lists the ``_add_`` functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import InputError, MassBalanceError
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_DISAGREE = 1
+EXIT_INPUT = 2
+EXIT_SOLVER = 3
+
+_Subparsers = Any  # argparse._SubParsersAction is private
+
+
+def write_atomic(path: Path, text: str, *, protect: Sequence[Path] = ()) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename.
+
+    Refuses to write over any of the ``protect`` paths (the input files).
+    """
+    target = path.resolve()
+    for other in protect:
+        if other.exists() and target == other.resolve():
+            raise InputError(
+                f"--output {path}: refusing to overwrite the input file", str(path)
+            )
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def emit(args: argparse.Namespace, text: str, inputs: Sequence[Path] = ()) -> None:
+    """Print ``text`` or write it atomically to ``args.output``."""
+    output = getattr(args, "output", None)
+    if output:
+        write_atomic(Path(output), text, protect=inputs)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+_SUBCOMMANDS: list[Callable[[_Subparsers], None]] = []
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="massbalance",
+        description="Metal accounting for concentrators, with units.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {__version__}"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in _SUBCOMMANDS:
+        add(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments after the program name; ``sys.argv[1:]`` by default.
+    """
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_INPUT
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except MassBalanceError as err:
+        if args.debug:
+            traceback.print_exc()
+        message = " ".join(str(err).split())
+        print(f"massbalance {args.command}: error: {message}", file=sys.stderr)
+        return EXIT_INPUT if isinstance(err, InputError) else EXIT_SOLVER
+    except OSError as err:
+        if args.debug:
+            traceback.print_exc()
+        print(f"massbalance {args.command}: error: {err}", file=sys.stderr)
+        return EXIT_INPUT

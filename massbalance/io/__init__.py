@@ -1,0 +1,9 @@
+"""Readers and writers: release files, plant data, CSV and pandas tables.
+
+A subpackage rather than one module so that each format stays small; the
+public names are re-exported here.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,413 @@
+"""The one unit registry of massbalance, mining units, and printed-value parsing.
+
+Every Quantity that massbalance takes or returns lives on :data:`ureg`. Grades
+are dimensionless mass fractions, so ``%``, ``g/t``, ``ppm`` and ``opt`` (troy
+ounce per short ton) convert exactly into one another. Silver and gold are in
+troy ounces: in releases ``oz`` means the troy ounce, the industry's
+convention, and the ambiguous spellings ``ton``, ``tons``, ``oz/t``,
+``oz/ton`` and ``oz/T`` are refused unless a release pins their meaning in its
+``[release.units]`` table.
+
+Examples
+--------
+>>> from massbalance.units import Q_, parse_printed
+>>> p = parse_printed("5,144 g/t")
+>>> p.number, p.unit_label, f"{p.quantity.to('percent'):.4f~P}"
+(Decimal('5144'), 'g/t', '0.5144 %')
+>>> Q_(1, "opt").to("g/t")
+<Quantity(34.2857143, 'gram / metric_ton')>
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pint
+
+from ._typing import Quantity
+from .errors import ReleaseFormatError, UnitError
+
+__all__ = [
+    "AMBIGUOUS_UNITS",
+    "DAYS",
+    "GRADE",
+    "MASS",
+    "PRINTED_UNITS",
+    "Q_",
+    "PrintedValue",
+    "parse_printed",
+    "parse_quantity",
+    "parse_unit",
+    "to_canonical",
+    "ureg",
+]
+
+ureg: pint.UnitRegistry[Any] = pint.UnitRegistry()
+"""The single registry; pickled Quantities come back on it."""
+pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]
+Q_ = ureg.Quantity
+
+for _definition in (
+    "kilo_troy_ounce = 1000 * troy_ounce = koz",
+    "mega_troy_ounce = 1e6 * troy_ounce = Moz",
+    "kilo_pound = 1000 * pound = klb",
+    "mega_pound = 1e6 * pound = Mlb",
+    "ounce_per_short_ton = troy_ounce / short_ton = opt",
+    "tonne_per_day = tonne / day = tpd",
+    "parts_per_billion = 1e-9 = ppb",
+):
+    ureg.define(_definition)
+
+MASS = ureg.tonne
+"""Canonical unit of mass, of ore and of metal alike: the tonne."""
+GRADE = ureg.dimensionless
+"""Canonical unit of grade: a mass fraction (1 means 100 %)."""
+DAYS = ureg.day
+"""Canonical unit of time: the day."""
+
+PRINTED_UNITS: Mapping[str, str] = {
+    # precious metal: `oz` is the troy ounce in mining releases
+    "oz": "troy_ounce",
+    "ozs": "troy_ounce",
+    "ounce": "troy_ounce",
+    "ounces": "troy_ounce",
+    "troy oz": "troy_ounce",
+    "troy ounce": "troy_ounce",
+    "troy ounces": "troy_ounce",
+    "oz t": "troy_ounce",
+    "ozt": "troy_ounce",
+    "toz": "troy_ounce",
+    "koz": "kilo_troy_ounce",
+    "thousand oz": "kilo_troy_ounce",
+    "thousand ounces": "kilo_troy_ounce",
+    "moz": "mega_troy_ounce",
+    "million oz": "mega_troy_ounce",
+    "million ounces": "mega_troy_ounce",
+    # base metal
+    "lb": "pound",
+    "lbs": "pound",
+    "pound": "pound",
+    "pounds": "pound",
+    "klb": "kilo_pound",
+    "klbs": "kilo_pound",
+    "thousand lb": "kilo_pound",
+    "thousand lbs": "kilo_pound",
+    "thousand pounds": "kilo_pound",
+    "mlb": "mega_pound",
+    "mlbs": "mega_pound",
+    "million lb": "mega_pound",
+    "million lbs": "mega_pound",
+    "million pounds": "mega_pound",
+    "g": "gram",
+    "grams": "gram",
+    "kg": "kilogram",
+    "kilograms": "kilogram",
+    # ore and concentrate
+    "t": "tonne",
+    "tonne": "tonne",
+    "tonnes": "tonne",
+    "metric tonnes": "tonne",
+    "dmt": "tonne",
+    "wmt": "tonne",
+    "kt": "kilotonne",
+    "thousand tonnes": "kilotonne",
+    "mt": "megatonne",
+    "million tonnes": "megatonne",
+    "st": "short_ton",
+    "short ton": "short_ton",
+    "short tons": "short_ton",
+    "dst": "short_ton",
+    # grades
+    "%": "percent",
+    "percent": "percent",
+    "per cent": "percent",
+    "g/t": "gram / tonne",
+    "gpt": "gram / tonne",
+    "grams per tonne": "gram / tonne",
+    "kg/t": "kilogram / tonne",
+    "ppm": "ppm",
+    "ppb": "parts_per_billion",
+    "opt": "ounce_per_short_ton",
+    "oz/st": "ounce_per_short_ton",
+    "ounces per short ton": "ounce_per_short_ton",
+    # rates and time
+    "t/d": "tonne_per_day",
+    "tpd": "tonne_per_day",
+    "tonnes per day": "tonne_per_day",
+    "st/d": "short_ton / day",
+    "d": "day",
+    "day": "day",
+    "days": "day",
+}
+"""Printed unit spellings (lower case, single-spaced) and the registry unit each means.
+
+``mt`` and ``moz``/``mlb`` are matched case-sensitively first (``Mt``, ``Moz``,
+``Mlb``); a lower-case ``mt`` is refused as ambiguous (metric ton or megatonne).
+"""
+
+AMBIGUOUS_UNITS: Mapping[str, str] = {
+    "ton": "a short ton (st) or a tonne (t)",
+    "tons": "short tons (st) or tonnes (t)",
+    "oz/t": "troy ounces per short ton (opt) or per tonne",
+    "oz/ton": "troy ounces per short ton (opt) or per tonne",
+    "mt": "a metric ton (t) or a megatonne (Mt)",
+}
+"""Spellings refused unless pinned, and why."""
+
+_CASE_SENSITIVE = {"Mt": "megatonne", "Moz": "mega_troy_ounce", "Mlb": "mega_pound"}
+
+_NUMBER = re.compile(
+    r"""^(?P<sign>[-+\u2212\u2013])?\s*
+        (?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
+        \s*(?P<unit>.*)$""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedValue:
+    """A number as printed, with its unit.
+
+    Attributes
+    ----------
+    text : str
+        The printed text, unchanged.
+    number : decimal.Decimal
+        The printed number, signed, with its printed digits (``Decimal("11.30")``
+        keeps the trailing zero).
+    unit_label : str
+        The unit as printed, normalised to single spaces (``"g/t"``, ``"%"``).
+    unit : pint.Unit
+        What the unit means on :data:`ureg`.
+    """
+
+    text: str
+    number: Decimal
+    unit_label: str
+    unit: pint.Unit
+
+    @property
+    def quantity(self) -> Quantity:
+        """The value as a Quantity in its printed unit."""
+        return Q_(float(self.number), self.unit)
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
+    return " ".join(text.split())
+
+
+def parse_unit(
+    label: str, *, pins: Mapping[str, str] | None = None, where: str = "unit"
+) -> pint.Unit:
+    """Return the registry unit that a printed unit spelling means.
+
+    Parameters
+    ----------
+    label : str
+        The unit as printed: ``"g/t"``, ``"million lb"``, ``"oz"``, ``"%"``.
+    pins : mapping of str to str, optional
+        A release's ``[release.units]`` table: printed spelling -> registry
+        expression. Pins are consulted first and are the only way to use an
+        ambiguous spelling such as ``oz/t``.
+    where : str
+        The figure or key being read, for error messages.
+
+    Returns
+    -------
+    pint.Unit
+
+    Raises
+    ------
+    UnitError
+        If the spelling is ambiguous and not pinned, or unknown.
+
+    Examples
+    --------
+    >>> parse_unit("ounces")
+    <Unit('troy_ounce')>
+    >>> unit = parse_unit("oz/T", pins={"oz/T": "troy_ounce / short_ton"})
+    >>> f"{Q_(1, unit).to('g/t'):.4f~P}"
+    '34.2857 g/t'
+    """
+    label = _clean(label)
+    if pins and label in pins:
+        try:
+            pinned: pint.Unit = ureg.Unit(pins[label])
+            return pinned
+        except (pint.errors.UndefinedUnitError, ValueError, TypeError) as err:
+            raise UnitError(
+                f"{where}: [release.units] pins {label!r} to {pins[label]!r}, "
+                "which is not a unit",
+                where,
+                pins[label],
+            ) from err
+    if label == "":
+        return ureg.dimensionless
+    if label in _CASE_SENSITIVE:
+        return ureg.Unit(_CASE_SENSITIVE[label])
+    key = label.lower()
+    if key in AMBIGUOUS_UNITS:
+        meaning = AMBIGUOUS_UNITS[key]
+        raise UnitError(
+            f"{where}: unit {label!r} is ambiguous ({meaning}); write the unit "
+            f"explicitly or pin its meaning in [release.units], e.g. "
+            f'"{label}" = "troy_ounce / short_ton"',
+            where,
+            label,
+        )
+    if key in PRINTED_UNITS:
+        known: pint.Unit = ureg.Unit(PRINTED_UNITS[key])
+        return known
+    if "/" in key:
+        num, _, den = (part.strip() for part in label.partition("/"))
+        if num and den:
+            numerator = parse_unit(num, pins=pins, where=where)
+            return numerator / parse_unit(den, pins=pins, where=where)
+    raise UnitError(
+        f"{where}: unknown unit {label!r}; known spellings are listed in "
+        "docs/release-format.md (or pin it in [release.units])",
+        where,
+        label,
+    )
+
+
+def parse_printed(
+    text: str, *, pins: Mapping[str, str] | None = None, where: str = "value"
+) -> PrintedValue:
+    """Read a value as printed in a release: ``"21,251 t"``, ``"(2.3 %)"``.
+
+    Thousands separators are commas; a leading ``-`` (or a Unicode minus) or
+    enclosing parentheses mark a negative number; the unit may be glued to the
+    number (``"11.3%"``) and may be spelled out (``"4.93 million lb"``).
+
+    Parameters
+    ----------
+    text : str
+        The printed value with its unit.
+    pins : mapping of str to str, optional
+        A release's ``[release.units]`` table (see :func:`parse_unit`).
+    where : str
+        The figure or key being read, for error messages.
+
+    Returns
+    -------
+    PrintedValue
+
+    Raises
+    ------
+    ReleaseFormatError
+        If the text holds no number or a malformed one.
+    UnitError
+        If the unit is unknown or ambiguous.
+
+    Examples
+    --------
+    >>> parse_printed("(2.3 %)").number
+    Decimal('-2.3')
+    >>> parse_printed("4.93 million lb").quantity.to("pound")
+    <Quantity(4930000.0, 'pound')>
+    """
+    if not isinstance(text, str):
+        raise ReleaseFormatError(
+            f'{where}: expected a printed value in quotes such as "21,251 t", '
+            f"got {text!r}",
+            where,
+            repr(text),
+        )
+    clean = _clean(text)
+    negative = False
+    if clean.startswith("(") and ")" in clean:
+        inner, _, after = clean[1:].partition(")")
+        clean = _clean(inner + " " + after)
+        negative = True
+    match = _NUMBER.match(clean)
+    if match is None:
+        raise ReleaseFormatError(
+            f"{where}: {text!r} is not a printed number with a unit "
+            '(expected something like "21,251 t" or "11.3 %")',
+            where,
+            text,
+        )
+    sign = match["sign"] or ""
+    if sign and sign != "+":
+        negative = not negative
+    try:
+        number = Decimal(match["digits"].replace(",", ""))
+    except InvalidOperation as err:  # pragma: no cover - the regex admits digits only
+        raise ReleaseFormatError(
+            f"{where}: bad number in {text!r}", where, text
+        ) from err
+    if negative:
+        number = -number
+    label = _clean(match["unit"])
+    if label and label[0] in ",.0123456789":
+        raise ReleaseFormatError(
+            f"{where}: {text!r} is not a well-formed number "
+            "(thousands separators are commas every three digits)",
+            where,
+            text,
+        )
+    unit = parse_unit(label, pins=pins, where=where)
+    return PrintedValue(text=text, number=number, unit_label=label, unit=unit)
+
+
+def parse_quantity(text: str, *, pins: Mapping[str, str] | None = None) -> Quantity:
+    """Return a printed value such as ``"40.5 opt"`` as a Quantity on :data:`ureg`.
+
+    Examples
+    --------
+    >>> f"{parse_quantity('40.5 opt').to('g/t'):.1f~P}"
+    '1388.6 g/t'
+    """
+    return parse_printed(text, pins=pins, where=repr(text)).quantity
+
+
+def to_canonical(
+    value: object, unit: pint.Unit, *, name: str
+) -> npt.NDArray[np.float64]:
+    """Return ``value`` as float64 magnitudes in ``unit``.
+
+    Parameters
+    ----------
+    value : pint.Quantity
+        A scalar or array Quantity on :data:`ureg`.
+    unit : pint.Unit
+        The canonical unit wanted (:data:`MASS`, :data:`GRADE`, :data:`DAYS`...).
+    name : str
+        What the value is, for error messages.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+
+    Raises
+    ------
+    UnitError
+        If ``value`` is not a Quantity (a bare float for a dimensional
+        argument), or is not convertible to ``unit``.
+
+    Examples
+    --------
+    >>> to_canonical(Q_(899, "g/t"), GRADE, name="feed.Ag")
+    array(0.000899)
+    """
+    if not isinstance(value, pint.Quantity):
+        raise UnitError(
+            f"{name}: expected a Quantity in {unit:~P} or convertible, got {value!r} "
+            f"(write Q_({value!r}, '...'))",
+            name,
+            repr(value),
+        )
+    try:
+        return np.asarray(value.m_as(unit), dtype=np.float64)
+    except pint.DimensionalityError as err:
+        raise UnitError(
+            f"{name}: {value:~P} is not convertible to {unit:~P}", name, f"{value:~P}"
+        ) from err

@@ -1,0 +1,98 @@
+"""The public surface: sorted, complete ``__all__``; imports point one way."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import massbalance
+
+PACKAGE = Path(massbalance.__file__).parent
+MODULES = sorted(
+    name
+    for _, name, _ in pkgutil.walk_packages([str(PACKAGE)], "massbalance.")
+    if not name.endswith("__main__")
+)
+
+# Lower layers may not import upper ones (ARCHITECTURE.md section 3).
+LAYERS = [
+    {"errors"},
+    {"_typing", "units"},
+    {"figures"},
+    {"streams"},
+    {"flowsheet"},
+    {"solve", "intervals", "periods", "forecast"},
+    {"release", "reconcile", "uncertainty"},
+    {"io"},
+    {"report", "plot", "testing"},
+    {"cli", "__main__", "__init__"},
+]
+RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+
+
+def _isort_key(name: str) -> tuple[int, str]:
+    # ruff's RUF022 order: CONSTANTS, then Classes, then functions
+    kind = 0 if name.isupper() else 1 if name[:1].isupper() else 2
+    return kind, name
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_all_is_sorted_and_names_exist(name):
+    if "testing" in name:
+        pytest.importorskip("hypothesis")
+    module = importlib.import_module(name)
+    exported = getattr(module, "__all__", None)
+    if exported is None:
+        assert name.rsplit(".", 1)[-1].startswith("_"), f"{name} has no __all__"
+        return
+    assert list(exported) == sorted(exported, key=_isort_key), (
+        f"{name}.__all__ unsorted"
+    )
+    for attr in exported:
+        assert hasattr(module, attr), f"{name}.__all__ names missing {attr}"
+
+
+def _top(module_path: Path) -> str:
+    rel = module_path.relative_to(PACKAGE).with_suffix("")
+    return rel.parts[0]
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_imports_point_down(path):
+    me = _top(path)
+    if me not in RANK:
+        pytest.fail(f"{me} is not placed in a layer of ARCHITECTURE.md section 3")
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level > 0:
+            target = (node.module or "").split(".")[0]
+            if (
+                path.name == "__init__.py"
+                and node.level == 1
+                and path.parent != PACKAGE
+            ):
+                continue  # a subpackage importing its own modules
+            if target in RANK and target != me:
+                assert RANK[target] <= RANK[me], f"{me} imports {target} (upward)"
+
+
+BANNED = re.compile(r"""["'](?:ton|tons|oz)["']""")
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_no_banned_unit_literals(path):
+    # `ton` is pint's short ton and `oz` its avoirdupois ounce: write short_ton
+    # and troy_ounce. The printed-alias tables in units.py are the exception.
+    text = path.read_text()
+    if path.name == "units.py":
+        text = text.split("PRINTED_UNITS", 1)[0]
+    assert not BANNED.findall(text), f"{path.name} uses a banned unit literal"
