@@ -269,7 +269,8 @@ def parse_unit(
         num, _, den = (part.strip() for part in label.partition("/"))
         if num and den:
             numerator = parse_unit(num, pins=pins, where=where)
-            return numerator / parse_unit(den, pins=pins, where=where)
+            ratio: pint.Unit = numerator / parse_unit(den, pins=pins, where=where)
+            return ratio
     raise UnitError(
         f"{where}: unknown unit {label!r}; known spellings are listed in "
         "docs/release-format.md (or pin it in [release.units])",
