@@ -6,4 +6,6 @@ public names are re-exported here.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .release import loads_release, read_release
+
+__all__ = ["loads_release", "read_release"]

@@ -1,0 +1,451 @@
+"""Interval arithmetic on an expression graph, and an HC4 contractor.
+
+The release check writes every printed figure as a bound on a node of a
+directed acyclic graph of expressions over the unknown true quantities
+(masses, grades, days): sums, products and quotients. :func:`propagate`
+contracts the box of every node by forward evaluation and backward projection
+(HC4) to a fixpoint, rounding every bound outward, so that the enclosure is
+rigorous: if a node's interval becomes empty, no choice of true values
+satisfies the active constraints, and that is a proof.
+
+Nodes are hash-consed, so a sub-expression shared by two relations (the silver
+contained in the concentrates, say, which both the contained figure and the
+recovery figure use) is one node, and what one relation learns about it the
+other uses.
+
+Examples
+--------
+>>> g = Graph()
+>>> mass, grade = g.var("mass", 0.0, math.inf), g.var("grade", 0.0, 1.0)
+>>> metal = g.mul(mass, grade)
+>>> box = propagate(g, [Bound(mass, 2375.5, 2376.5), Bound(grade, 0.675, 0.685),
+...                     Bound(metal, 1629.5, 1630.5)])
+>>> box is None
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+
+__all__ = [
+    "Bound",
+    "Box",
+    "Graph",
+    "Op",
+    "hull",
+    "propagate",
+]
+
+_INF = math.inf
+_nextafter = math.nextafter
+
+
+def _dn(x: float) -> float:
+    return _nextafter(x, -_INF)
+
+
+def _up(x: float) -> float:
+    return _nextafter(x, _INF)
+
+
+def _mul(al: float, ah: float, bl: float, bh: float) -> tuple[float, float]:
+    """Outward-rounded product of two intervals (0 x inf taken as 0)."""
+    if al >= 0.0 and bl >= 0.0:
+        lo = al * bl
+        hi = ah * bh
+        if lo != lo:
+            lo = 0.0
+        if hi != hi:
+            hi = 0.0 if (ah == 0.0 or bh == 0.0) else _INF
+        return _dn(lo), _up(hi)
+    products = [al * bl, al * bh, ah * bl, ah * bh]
+    products = [0.0 if p != p else p for p in products]
+    return _dn(min(products)), _up(max(products))
+
+
+def _div(al: float, ah: float, bl: float, bh: float) -> tuple[float, float]:
+    """Outward-rounded hull of ``a / b``; the whole line when ``b`` holds 0 badly."""
+    if bl > 0.0 or bh < 0.0:
+        quotients = [al / bl, al / bh, ah / bl, ah / bh]
+        if any(q != q for q in quotients):
+            return -_INF, _INF
+        return _dn(min(quotients)), _up(max(quotients))
+    if bl == 0.0 and bh > 0.0:
+        if al >= 0.0:
+            return _dn(al / bh), _INF
+        if ah <= 0.0:
+            return -_INF, _up(ah / bh)
+    elif bh == 0.0 and bl < 0.0:
+        if al >= 0.0:
+            return -_INF, _up(al / bl)
+        if ah <= 0.0:
+            return _dn(ah / bl), _INF
+    return -_INF, _INF
+
+
+class Op(IntEnum):
+    """The kinds of node."""
+
+    VAR = 0  #: an unknown, with physical bounds
+    CONST = 1  #: an exact constant
+    SUM = 2  #: sum of coefficient x child, plus an offset
+    MUL = 3  #: product of two children
+    DIV = 4  #: quotient of two children
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A constraint ``lo <= value(node) <= hi``, in canonical units.
+
+    Attributes
+    ----------
+    node : int
+        The node bounded.
+    lo, hi : float
+        The bounds (``-inf``/``inf`` allowed).
+    key : str
+        What imposes it: a figure id or a relation id.
+    """
+
+    node: int
+    lo: float
+    hi: float
+    key: str = ""
+
+
+Box = tuple[list[float], list[float]]
+"""Lower and upper bounds of every node."""
+
+
+class Graph:
+    """A hash-consed expression graph over unknown quantities.
+
+    Nodes are numbered in creation order, which is a topological order
+    (children before parents).
+    """
+
+    def __init__(self) -> None:
+        self.kind: list[Op] = []
+        self.args: list[tuple[int, ...]] = []
+        self.coef: list[tuple[float, ...]] = []
+        self.offset: list[float] = []
+        self.lo0: list[float] = []
+        self.hi0: list[float] = []
+        self.names: list[str] = []
+        self._memo: dict[tuple[object, ...], int] = {}
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def _add(
+        self,
+        kind: Op,
+        args: tuple[int, ...],
+        coef: tuple[float, ...] = (),
+        offset: float = 0.0,
+        lo: float = -_INF,
+        hi: float = _INF,
+        name: str = "",
+    ) -> int:
+        key = (kind, args, coef, offset) if kind != Op.VAR else (kind, name)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        index = len(self.kind)
+        self.kind.append(kind)
+        self.args.append(args)
+        self.coef.append(coef)
+        self.offset.append(offset)
+        self.lo0.append(lo)
+        self.hi0.append(hi)
+        self.names.append(name)
+        self._memo[key] = index
+        return index
+
+    def var(self, name: str, lo: float = -_INF, hi: float = _INF) -> int:
+        """An unknown named ``name`` within physical bounds (one per name)."""
+        index = self._add(Op.VAR, (), lo=lo, hi=hi, name=name)
+        self.lo0[index] = max(self.lo0[index], lo)
+        self.hi0[index] = min(self.hi0[index], hi)
+        return index
+
+    def find(self, name: str) -> int | None:
+        """The variable called ``name``, if it exists."""
+        return self._memo.get((Op.VAR, name))
+
+    def const(self, value: float) -> int:
+        """An exact constant."""
+        return self._add(Op.CONST, (), offset=value, lo=value, hi=value)
+
+    def sum(self, terms: Iterable[tuple[float, int]], offset: float = 0.0) -> int:
+        """``sum(c * node for c, node in terms) + offset``."""
+        items = tuple(sorted(terms, key=lambda t: t[1]))
+        if len(items) == 1 and items[0][0] == 1.0 and offset == 0.0:
+            return items[0][1]
+        return self._add(
+            Op.SUM,
+            tuple(node for _, node in items),
+            tuple(float(c) for c, _ in items),
+            float(offset),
+        )
+
+    def mul(self, a: int, b: int) -> int:
+        """``a * b``."""
+        a, b = min(a, b), max(a, b)
+        return self._add(Op.MUL, (a, b))
+
+    def div(self, a: int, b: int) -> int:
+        """``a / b``."""
+        return self._add(Op.DIV, (a, b))
+
+    def variables(self) -> list[int]:
+        """The indices of every VAR node."""
+        return [i for i, k in enumerate(self.kind) if k == Op.VAR]
+
+    def subtree(self, roots: Iterable[int]) -> list[int]:
+        """Every node that ``roots`` depend on, roots included, in topological order."""
+        seen: set[int] = set()
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.extend(self.args[node])
+        return sorted(seen)
+
+    # ----------------------------------------------------------- point values
+    def evaluate(self, values: dict[int, float], nodes: Sequence[int]) -> dict[int, float]:
+        """Point values of ``nodes`` (topologically ordered) given variable values."""
+        out = dict(values)
+        kind, args, coef, offset = self.kind, self.args, self.coef, self.offset
+        for i in nodes:
+            k = kind[i]
+            if k == Op.VAR:
+                continue
+            if k == Op.CONST:
+                out[i] = offset[i]
+            elif k == Op.SUM:
+                out[i] = offset[i] + sum(
+                    c * out[a] for c, a in zip(coef[i], args[i], strict=True)
+                )
+            elif k == Op.MUL:
+                out[i] = out[args[i][0]] * out[args[i][1]]
+            else:
+                den = out[args[i][1]]
+                out[i] = out[args[i][0]] / den if den != 0.0 else math.copysign(_INF, den)
+        return out
+
+    def gradients(
+        self, values: dict[int, float], nodes: Sequence[int]
+    ) -> dict[int, dict[int, float]]:
+        """Sparse gradients (variable -> partial) of ``nodes`` at ``values``."""
+        grads: dict[int, dict[int, float]] = {}
+        kind, args, coef = self.kind, self.args, self.coef
+        for i in nodes:
+            k = kind[i]
+            if k == Op.VAR:
+                grads[i] = {i: 1.0}
+            elif k == Op.CONST:
+                grads[i] = {}
+            elif k == Op.SUM:
+                g: dict[int, float] = {}
+                for c, a in zip(coef[i], args[i], strict=True):
+                    for v, d in grads[a].items():
+                        g[v] = g.get(v, 0.0) + c * d
+                grads[i] = g
+            else:
+                a, b = args[i]
+                va, vb = values[a], values[b]
+                if k == Op.MUL:
+                    ca, cb = vb, va
+                else:
+                    ca = 1.0 / vb if vb != 0.0 else 0.0
+                    cb = -va / (vb * vb) if vb != 0.0 else 0.0
+                g = {v: ca * d for v, d in grads[a].items()}
+                for v, d in grads[b].items():
+                    g[v] = g.get(v, 0.0) + cb * d
+                grads[i] = g
+        return grads
+
+
+def _forward(graph: Graph, i: int, lo: list[float], hi: list[float]) -> tuple[float, float]:
+    k = graph.kind[i]
+    args = graph.args[i]
+    if k == Op.SUM:
+        flo = fhi = graph.offset[i]
+        for c, a in zip(graph.coef[i], args, strict=True):
+            if c == 1.0:
+                tlo, thi = lo[a], hi[a]
+            elif c == -1.0:
+                tlo, thi = -hi[a], -lo[a]
+            else:
+                tlo, thi = _mul(c, c, lo[a], hi[a])
+            flo = _dn(flo + tlo)
+            fhi = _up(fhi + thi)
+        return flo, fhi
+    a, b = args
+    if k == Op.MUL:
+        return _mul(lo[a], hi[a], lo[b], hi[b])
+    return _div(lo[a], hi[a], lo[b], hi[b])
+
+
+def _narrow(
+    node: int, new_lo: float, new_hi: float, lo: list[float], hi: list[float]
+) -> int:
+    """Intersect; return 0 unchanged, 1 changed, -1 empty."""
+    old_lo, old_hi = lo[node], hi[node]
+    changed = 0
+    if new_lo > old_lo:
+        lo[node] = new_lo
+        changed = 1
+    if new_hi < old_hi:
+        hi[node] = new_hi
+        changed = 1
+    if lo[node] > hi[node]:
+        return -1
+    return changed
+
+
+def _backward(graph: Graph, i: int, lo: list[float], hi: list[float]) -> tuple[int, list[int]]:
+    """Project node ``i``'s interval onto its children; return (status, changed)."""
+    k = graph.kind[i]
+    args = graph.args[i]
+    ylo, yhi = lo[i], hi[i]
+    changed: list[int] = []
+    if k == Op.SUM:
+        coefs = graph.coef[i]
+        n = len(args)
+        terms = []
+        for c, a in zip(coefs, args, strict=True):
+            if c == 1.0:
+                terms.append((lo[a], hi[a]))
+            elif c == -1.0:
+                terms.append((-hi[a], -lo[a]))
+            else:
+                terms.append(_mul(c, c, lo[a], hi[a]))
+        prefix = [(0.0, 0.0)] * (n + 1)
+        for j in range(n):
+            plo, phi = prefix[j]
+            prefix[j + 1] = (_dn(plo + terms[j][0]), _up(phi + terms[j][1]))
+        suffix = [(0.0, 0.0)] * (n + 1)
+        for j in range(n - 1, -1, -1):
+            slo, shi = suffix[j + 1]
+            suffix[j] = (_dn(slo + terms[j][0]), _up(shi + terms[j][1]))
+        base_lo = _dn(ylo - graph.offset[i])
+        base_hi = _up(yhi - graph.offset[i])
+        for j, (c, a) in enumerate(zip(coefs, args, strict=True)):
+            rest_lo = _dn(prefix[j][0] + suffix[j + 1][0])
+            rest_hi = _up(prefix[j][1] + suffix[j + 1][1])
+            tlo = _dn(base_lo - rest_hi)
+            thi = _up(base_hi - rest_lo)
+            if tlo != tlo or thi != thi:
+                continue
+            if c == 1.0:
+                nlo, nhi = tlo, thi
+            elif c == -1.0:
+                nlo, nhi = -thi, -tlo
+            else:
+                nlo, nhi = _div(tlo, thi, c, c)
+            status = _narrow(a, nlo, nhi, lo, hi)
+            if status < 0:
+                return -1, changed
+            if status:
+                changed.append(a)
+        return 0, changed
+    a, b = args
+    if k == Op.MUL:
+        pairs = ((a, _div(ylo, yhi, lo[b], hi[b])),)
+        pairs += ((b, _div(ylo, yhi, lo[a], hi[a])),)
+    else:
+        pairs = ((a, _mul(ylo, yhi, lo[b], hi[b])),)
+        pairs += ((b, _div(lo[a], hi[a], ylo, yhi)),)
+    for child, (nlo, nhi) in pairs:
+        status = _narrow(child, nlo, nhi, lo, hi)
+        if status < 0:
+            return -1, changed
+        if status:
+            changed.append(child)
+    return 0, changed
+
+
+def propagate(
+    graph: Graph,
+    bounds: Iterable[Bound],
+    *,
+    box: Box | None = None,
+    max_sweeps: int = 60,
+    rtol: float = 1e-10,
+) -> Box | None:
+    """Contract the box of every node under ``bounds`` (HC4 to a fixpoint).
+
+    Parameters
+    ----------
+    graph : Graph
+        The expressions.
+    bounds : iterable of Bound
+        The active constraints, in canonical units.
+    box : Box, optional
+        A starting box (for branching); the graph's physical bounds by default.
+    max_sweeps : int
+        Forward-backward sweeps at most.
+    rtol : float
+        A sweep that narrows no interval by more than this fraction of its
+        width ends the iteration.
+
+    Returns
+    -------
+    Box or None
+        The contracted box (a rigorous enclosure of every solution), or
+        ``None`` when it is empty: a proof that the constraints cannot hold
+        together.
+    """
+    if box is None:
+        lo, hi = list(graph.lo0), list(graph.hi0)
+    else:
+        lo, hi = list(box[0]), list(box[1])
+    roots = []
+    for bound in bounds:
+        if _narrow(bound.node, bound.lo, bound.hi, lo, hi) < 0:
+            return None
+        roots.append(bound.node)
+    nodes = graph.subtree(roots)
+    inner = [i for i in nodes if graph.kind[i] >= Op.SUM]
+    reverse = inner[::-1]
+    for _ in range(max_sweeps):
+        before = [(hi[i] - lo[i]) for i in nodes]
+        for i in inner:
+            flo, fhi = _forward(graph, i, lo, hi)
+            if _narrow(i, flo, fhi, lo, hi) < 0:
+                return None
+        for i in reverse:
+            status, _ = _backward(graph, i, lo, hi)
+            if status < 0:
+                return None
+        progress = False
+        for w_old, i in zip(before, nodes, strict=True):
+            w_new = hi[i] - lo[i]
+            if w_old == _INF:
+                if w_new < _INF:
+                    progress = True
+                    break
+            elif w_new < w_old * (1.0 - rtol) - 1e-300:
+                progress = True
+                break
+        if not progress:
+            break
+    return lo, hi
+
+
+def hull(graph: Graph, box: Box, node: int) -> tuple[float, float]:
+    """The interval of ``node`` by forward evaluation over ``box``."""
+    lo, hi = list(box[0]), list(box[1])
+    for i in graph.subtree([node]):
+        if graph.kind[i] >= Op.SUM:
+            flo, fhi = _forward(graph, i, lo, hi)
+            lo[i], hi[i] = max(lo[i], flo), min(hi[i], fhi)
+    return lo[node], hi[node]

@@ -1,0 +1,44 @@
+"""Rounding consistency of published figures: the release model and its check.
+
+A release's printed figures each stand for the interval their precision and
+rounding convention allow; :func:`check_release` decides, with a proof either
+way, whether true values inside all the intervals can satisfy every relation
+between them at once, and ranks the smallest sets of figures that explain a
+disagreement.
+
+A subpackage rather than the single ``release.py`` of ARCHITECTURE.md: the
+model, the constraint builder, the solver and the check are each one concept.
+"""
+
+from __future__ import annotations
+
+from ._build import Problem, build_problem
+from ._check import check_release
+from ._model import Change, Equivalent, MetalFigure, Period, Release, StreamSpec, Total
+from ._result import (
+    CheckReport,
+    Conflict,
+    Culprit,
+    DerivedResult,
+    FigureResult,
+    RelationResult,
+)
+
+__all__ = [
+    "Change",
+    "CheckReport",
+    "Conflict",
+    "Culprit",
+    "DerivedResult",
+    "Equivalent",
+    "FigureResult",
+    "MetalFigure",
+    "Period",
+    "Problem",
+    "RelationResult",
+    "Release",
+    "StreamSpec",
+    "Total",
+    "build_problem",
+    "check_release",
+]

@@ -1,0 +1,392 @@
+"""``check_release``: is a release consistent, and if not, which figures explain it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+from ..figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS, Rounding, TrailingZeros
+from ..intervals import Bound, Op, hull
+from ._build import Problem, build_problem
+from ._model import Release
+from ._result import (
+    CheckReport,
+    Conflict,
+    Culprit,
+    DerivedResult,
+    FigureResult,
+    RelationResult,
+)
+from ._solver import Feasibility
+
+__all__ = ["check_release"]
+
+_MAX_CONFLICTS = 200
+
+
+def _figure_bounds(
+    problem: Problem, rounding: Rounding, trailing_zeros: TrailingZeros
+) -> tuple[dict[str, Bound], dict[str, float]]:
+    bounds, steps = {}, {}
+    for fid, binding in problem.bindings.items():
+        lo, hi = binding.figure.canonical_interval(binding.canonical, rounding, trailing_zeros)
+        bounds[fid] = Bound(binding.node, lo, hi, fid)
+        steps[fid] = float(binding.figure.effective_step(trailing_zeros)) * binding.factor
+    return bounds, steps
+
+
+def _related(problem: Problem) -> set[str]:
+    """Figures in at least one relation that holds another figure."""
+    out: set[str] = set()
+    for relation in problem.relations:
+        if len(relation.figures) > 1:
+            out.update(relation.figures)
+    return out
+
+
+def _hitting_sets(conflicts: list[frozenset[str]], size: int) -> list[frozenset[str]]:
+    """Minimal hitting sets of ``conflicts`` with exactly ``size`` elements."""
+    found: set[frozenset[str]] = set()
+
+    def grow(current: frozenset[str]) -> None:
+        unhit = next((c for c in conflicts if not (c & current)), None)
+        if unhit is None:
+            if len(current) == size and all(
+                any(not (c & (current - {x})) for c in conflicts) for x in current
+            ):
+                found.add(current)
+            return
+        if len(current) >= size:
+            return
+        for item in sorted(unhit):
+            grow(current | {item})
+
+    grow(frozenset())
+    return sorted(found, key=sorted)
+
+
+def _search_culprits(
+    solver: Feasibility,
+    candidates: list[str],
+    first_conflict: list[str],
+    max_size: int,
+) -> tuple[list[frozenset[str]], list[frozenset[str]], list[frozenset[str]]]:
+    """Implicit hitting-set search for the smallest culprit sets.
+
+    Returns (culprit sets, conflicts, sets left undetermined).
+    """
+    conflicts = [frozenset(first_conflict)]
+    culprits: list[frozenset[str]] = []
+    unknown: list[frozenset[str]] = []
+    tested: set[frozenset[str]] = set()
+    for size in range(1, max_size + 1):
+        while len(conflicts) < _MAX_CONFLICTS:
+            pending = [h for h in _hitting_sets(conflicts, size) if h not in tested]
+            if not pending:
+                break
+            for hitting in pending:
+                tested.add(hitting)
+                outcome = solver.test(hitting)
+                if outcome.status == "feasible":
+                    culprits.append(hitting)
+                    continue
+                if outcome.status == "unknown":
+                    unknown.append(hitting)
+                    continue
+                rest = [c for c in candidates if c not in hitting]
+                conflict = solver.conflict(rest)
+                if conflict and frozenset(conflict) not in conflicts:
+                    conflicts.append(frozenset(conflict))
+                    break
+        if culprits:
+            break
+    return culprits, conflicts, unknown
+
+
+def check_release(
+    release: Release,
+    *,
+    rounding: Rounding | None = None,
+    trailing_zeros: TrailingZeros = "significant",
+    max_culprits: int = 3,
+) -> CheckReport:
+    """Check that the figures of a release can all be true at once.
+
+    Parameters
+    ----------
+    release : Release
+        The release, as read by :func:`massbalance.io.read_release`.
+    rounding : {"nearest", "truncate", "either"}, optional
+        How the figures were rounded; the release's own statement by default.
+    trailing_zeros : {"significant", "ambiguous"}
+        Read ``"1,200 t"`` as printed to 1 t, or take the widest reading (100 t).
+    max_culprits : int
+        The largest culprit set searched for.
+
+    Returns
+    -------
+    CheckReport
+        ``consistent`` with a verified witness, ``inconsistent`` with a proof
+        (the conflicts) and the smallest culprit sets ranked by cost, or
+        ``undetermined`` with what was tried.
+
+    Raises
+    ------
+    ReleaseFormatError, AssayError, UnitError
+        If a figure cannot be used (see :func:`build_problem`).
+    """
+    rounding = rounding or release.rounding
+    if rounding not in ROUNDING_METHODS:
+        raise ValueError(f"rounding must be one of {ROUNDING_METHODS}, got {rounding!r}")
+    if trailing_zeros not in TRAILING_ZEROS_READINGS:
+        raise ValueError(
+            f"trailing_zeros must be one of {TRAILING_ZEROS_READINGS}, got {trailing_zeros!r}"
+        )
+    problem = build_problem(release)
+    bounds, steps = _figure_bounds(problem, rounding, trailing_zeros)
+    solver = Feasibility(problem.graph, problem.structural, bounds, steps)
+    related = _related(problem)
+    candidates = [f for f in bounds if f in related]
+    notes: list[str] = []
+
+    outcome = solver.test(frozenset())
+    culprit_sets: list[frozenset[str]] = []
+    conflicts: list[frozenset[str]] = []
+    unknown: list[frozenset[str]] = []
+    if outcome.status == "feasible":
+        verdict = "consistent"
+    elif outcome.status == "infeasible":
+        verdict = "inconsistent"
+        first = solver.conflict(candidates)
+        culprit_sets, conflicts, unknown = _search_culprits(
+            solver, candidates, first, max_culprits
+        )
+        if not culprit_sets:
+            notes.append(
+                f"no set of {max_culprits} figures or fewer explains the disagreement; "
+                "try --max-culprits"
+            )
+    else:
+        verdict = "undetermined"
+        notes.append(
+            "interval propagation with bisection found no contradiction, and "
+            "least squares from the box midpoint and printed values found no witness"
+        )
+    if unknown:
+        notes.append(
+            f"{len(unknown)} candidate culprit set(s) could be neither confirmed nor refuted"
+        )
+
+    culprits = []
+    for released in culprit_sets:
+        result = solver.test(released)
+        assert result.witness is not None and result.box is not None
+        cost, moves = solver.cost(released, result.witness, result.box)
+        tz = tuple(f for f in sorted(released) if problem.bindings[f].figure.trailing_zeros
+                   and trailing_zeros == "significant")
+        culprits.append(
+            Culprit(
+                figures=tuple(sorted(released)),
+                cost=cost,
+                moves=tuple(
+                    (f, value / problem.bindings[f].factor, steps_out)
+                    for f, (value, steps_out) in sorted(moves.items())
+                ),
+                trailing_zero_figures=tz,
+            )
+        )
+    culprits.sort(key=lambda c: (c.cost, c.figures))
+    cheapest = frozenset(culprits[0].figures) if culprits else frozenset()
+    others = {f for c in culprits[1:] for f in c.figures} - cheapest
+    if verdict == "inconsistent" and not culprits:
+        others = {f for c in conflicts for f in c}
+
+    figures = []
+    for fid, binding in problem.bindings.items():
+        figure = binding.figure
+        factor = binding.factor
+        lo, hi = figure.interval(rounding, trailing_zeros)
+        if fid in cheapest:
+            status = "flagged"
+        elif fid in others:
+            status = "suspect"
+        elif fid in related:
+            status = "ok"
+        else:
+            status = "unchecked"
+        implied = None
+        if verdict != "undetermined" and (culprits or verdict == "consistent"):
+            enclosure = solver.enclosure(cheapest | {fid}, binding.node)
+            if enclosure is not None:
+                implied = _to_printed(enclosure, factor)
+        figures.append(
+            FigureResult(
+                id=fid,
+                printed=figure.text,
+                unit=figure.unit_label,
+                number=float(figure.number),
+                step=float(figure.effective_step(trailing_zeros)),
+                interval=(float(lo), float(hi)),
+                implied=implied,
+                status=status,
+                kind=binding.kind,
+                trailing_zeros=figure.trailing_zeros if trailing_zeros == "significant" else 0,
+            )
+        )
+
+    relations = []
+    for relation in problem.relations:
+        local = [f for f in relation.figures if f in bounds]
+        violated = len(local) > 1 and solver.proved_empty(solver.only(local), branch=False)
+        relations.append(
+            RelationResult(
+                id=relation.id,
+                kind=relation.kind,
+                figures=relation.figures,
+                status="violated" if violated else "ok",
+                arithmetic=_arithmetic(problem, relation.nodes[0], rounding)
+                if relation.kind not in ("balance", "total", "duplicate") else "",
+            )
+        )
+
+    derived = []
+    repaired = solver.contract(solver.active(cheapest)) if verdict != "undetermined" else None
+    if repaired is not None:
+        for item in problem.derived:
+            lo_c, hi_c = hull(problem.graph, repaired, item.node)
+            derived.append(DerivedResult(item.id, _to_printed((lo_c, hi_c), item.factor), item.unit_label))
+
+    explained = tuple(
+        Conflict(tuple(sorted(c)), _explain(problem, solver, c, cheapest, rounding, trailing_zeros))
+        for c in conflicts
+    )
+    witness = {}
+    if outcome.witness:
+        names = problem.graph.names
+        witness = {names[v]: x for v, x in outcome.witness.items() if names[v]}
+    return CheckReport(
+        verdict=verdict,  # type: ignore[arg-type]
+        rounding=rounding,
+        trailing_zeros=trailing_zeros,
+        max_culprits=max_culprits,
+        figures=tuple(figures),
+        relations=tuple(relations),
+        culprits=tuple(culprits),
+        derived=tuple(derived),
+        conflicts=explained,
+        notes=tuple(notes),
+        issuer=release.issuer,
+        title=release.title,
+        path=release.path,
+        witness=witness,
+    )
+
+
+def _to_printed(interval: tuple[float, float], factor: float) -> tuple[float, float]:
+    lo, hi = interval[0] / factor, interval[1] / factor
+    lo = math.nextafter(lo - abs(lo) * 1e-13, -math.inf)
+    hi = math.nextafter(hi + abs(hi) * 1e-13, math.inf)
+    return lo, hi
+
+
+def _arithmetic(problem: Problem, node: int, rounding: Rounding) -> str:
+    """The relation written with printed values, evaluated at them."""
+    graph = problem.graph
+    by_node: dict[int, str] = {}
+    for fid, binding in problem.bindings.items():
+        by_node.setdefault(binding.node, fid)
+    point: dict[int, float] = {}
+    missing = False
+
+    def text(n: int, top: bool) -> str:
+        nonlocal missing
+        if not top and n in by_node:
+            binding = problem.bindings[by_node[n]]
+            point_value = float(binding.figure.number) * binding.factor
+            if graph.kind[n] == Op.VAR:
+                point[n] = point_value
+            return binding.figure.text
+        kind = graph.kind[n]
+        if kind == Op.VAR:
+            missing = True
+            return graph.names[n]
+        if kind == Op.CONST:
+            return f"{graph.offset[n]:g}"
+        args = graph.args[n]
+        if kind == Op.SUM:
+            parts = []
+            for c, a in zip(graph.coef[n], args, strict=True):
+                term = text(a, False)
+                parts.append(term if c == 1.0 else f"-{term}" if c == -1.0 else f"{c:g} x {term}")
+            body = " + ".join(parts).replace("+ -", "- ")
+            if graph.offset[n]:
+                body += f" {graph.offset[n]:+g}"
+            return f"({body})" if len(parts) > 1 or graph.offset[n] else body
+        left, right = text(args[0], False), text(args[1], False)
+        return f"{left} x {right}" if kind == Op.MUL else f"{left} / ({right})"
+
+    expression = text(node, True)
+    if missing or node not in by_node:
+        return expression
+    binding = problem.bindings[by_node[node]]
+    # evaluate with figures at their printed values, keeping bound sub-nodes at theirs
+    values: dict[int, float] = {}
+    for n in graph.subtree([node]):
+        if n in by_node and n != node:
+            b = problem.bindings[by_node[n]]
+            values[n] = float(b.figure.number) * b.factor
+        elif graph.kind[n] == Op.VAR:
+            values[n] = point.get(n, 0.0)
+        elif graph.kind[n] == Op.CONST:
+            values[n] = graph.offset[n]
+        elif graph.kind[n] == Op.SUM:
+            values[n] = graph.offset[n] + sum(
+                c * values[a] for c, a in zip(graph.coef[n], graph.args[n], strict=True)
+            )
+        elif graph.kind[n] == Op.MUL:
+            values[n] = values[graph.args[n][0]] * values[graph.args[n][1]]
+        else:
+            den = values[graph.args[n][1]]
+            values[n] = values[graph.args[n][0]] / den if den else math.inf
+    result = values[node] / binding.factor
+    unit = binding.figure.unit_label
+    return f"{expression} = {_fmt(result)} {unit} (printed {binding.figure.text})"
+
+
+def _fmt(x: float) -> str:
+    if not math.isfinite(x):
+        return str(x)
+    magnitude = abs(x)
+    if magnitude >= 1000:
+        return f"{x:,.0f}"
+    if magnitude >= 10:
+        return f"{x:,.2f}"
+    return f"{x:.4g}"
+
+
+def _explain(
+    problem: Problem,
+    solver: Feasibility,
+    conflict: Iterable[str],
+    cheapest: frozenset[str],
+    rounding: Rounding,
+    trailing_zeros: TrailingZeros,
+) -> tuple[str, ...]:
+    """Why the figures of a conflict cannot all hold, in the printed units."""
+    members = sorted(conflict)
+    lines = []
+    for fid in members:
+        figure = problem.bindings[fid].figure
+        lo, hi = figure.interval(rounding, trailing_zeros)
+        lines.append(f"{fid} = {figure.text} -> [{_fmt(float(lo))}, {_fmt(float(hi))}] {figure.unit_label}")
+    focus = next((f for f in members if f in cheapest), members[0])
+    binding = problem.bindings[focus]
+    box = solver.contract(solver.only([f for f in members if f != focus]))
+    if box is not None:
+        lo_c, hi_c = hull(problem.graph, box, binding.node)
+        lo, hi = _to_printed((lo_c, hi_c), binding.factor)
+        lines.append(
+            f"from the others, {focus} must lie in [{_fmt(lo)}, {_fmt(hi)}] "
+            f"{binding.figure.unit_label}, outside what {binding.figure.text} allows"
+        )
+    return tuple(lines)

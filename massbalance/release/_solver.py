@@ -1,0 +1,430 @@
+"""Feasibility of a set of figure bounds: proofs, witnesses, conflicts and costs.
+
+:class:`Feasibility` answers one question for a chosen set of *released*
+figures (figures taken out of the check): can all the other figures be true
+at once? It answers with a proof (interval propagation, with bisection when
+propagation alone stalls) or with a witness (a point found by
+``scipy.optimize.least_squares`` and verified by substitution).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import least_squares, minimize
+
+from ..intervals import Bound, Box, Graph, Op, hull, propagate
+
+__all__ = ["Feasibility", "Outcome"]
+
+_INF = math.inf
+_RTOL = 1e-9  #: relative residual accepted when a witness is substituted
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The answer for one set of released figures."""
+
+    status: str  #: "feasible", "infeasible" or "unknown"
+    witness: dict[int, float] | None = None  #: variable -> value, when feasible
+    box: Box | None = None  #: the contracted box, when not proved empty
+
+
+class Feasibility:
+    """Decide feasibility of the structural constraints plus figure bounds.
+
+    Parameters
+    ----------
+    graph : Graph
+    structural : sequence of Bound
+        Always active (balances, totals, physical sums).
+    figures : dict of str to Bound
+        One bound per figure id, in canonical units.
+    steps : dict of str to float
+        Each figure's step in canonical units (for costs).
+    bisections : int
+        Boxes explored by branch and prune before giving up on a proof.
+    """
+
+    def __init__(
+        self,
+        graph: Graph,
+        structural: Sequence[Bound],
+        figures: dict[str, Bound],
+        steps: dict[str, float],
+        *,
+        bisections: int = 64,
+    ) -> None:
+        self.graph = graph
+        self.structural = list(structural)
+        self.figures = figures
+        self.steps = steps
+        self.bisections = bisections
+        self.cache: dict[frozenset[str], Outcome] = {}
+
+    # ------------------------------------------------------------ bounds
+    def active(self, released: Iterable[str]) -> list[Bound]:
+        out = set(released)
+        return self.structural + [b for k, b in self.figures.items() if k not in out]
+
+    def only(self, keep: Iterable[str]) -> list[Bound]:
+        return self.structural + [self.figures[k] for k in keep]
+
+    # ------------------------------------------------------------ proofs
+    def contract(self, bounds: list[Bound]) -> Box | None:
+        return propagate(self.graph, bounds)
+
+    def proved_empty(self, bounds: list[Bound], *, branch: bool = True) -> bool:
+        """True if propagation (and, if asked, bisection) proves no solution."""
+        box = propagate(self.graph, bounds)
+        if box is None:
+            return True
+        if not branch:
+            return False
+        return self._branch(bounds, box)
+
+    def _branch(self, bounds: list[Bound], box: Box) -> bool:
+        variables = [v for v in self.graph.subtree(b.node for b in bounds)
+                     if self.graph.kind[v] == Op.VAR]
+        stack = [box]
+        explored = 0
+        while stack:
+            if explored >= self.bisections:
+                return False
+            current = stack.pop()
+            explored += 1
+            lo, hi = current
+            best, width = -1, 0.0
+            for v in variables:
+                w = hi[v] - lo[v]
+                if not math.isfinite(w):
+                    continue
+                rel = w / max(abs(lo[v]), abs(hi[v]), 1e-300)
+                if rel > width:
+                    best, width = v, rel
+            if best < 0 or width < 1e-12:
+                return False
+            mid = 0.5 * (lo[best] + hi[best])
+            for part in ((lo[best], mid), (mid, hi[best])):
+                new_lo, new_hi = list(lo), list(hi)
+                new_lo[best], new_hi[best] = part
+                sub = propagate(self.graph, bounds, box=(new_lo, new_hi))
+                if sub is not None:
+                    stack.append(sub)
+        return True
+
+    # ------------------------------------------------------------ witness
+    def witness(
+        self, bounds: list[Bound], box: Box, starts: Sequence[dict[int, float]] = ()
+    ) -> dict[int, float] | None:
+        """A point inside ``box`` satisfying ``bounds``, verified; or None."""
+        graph = self.graph
+        nodes = graph.subtree(b.node for b in bounds)
+        variables = [v for v in nodes if graph.kind[v] == Op.VAR]
+        lo, hi = box
+        fixed = {v: lo[v] for v in variables if hi[v] - lo[v] <= 0.0}
+        free = [v for v in variables if v not in fixed]
+        scale = np.array([_scale(lo[v], hi[v]) for v in free])
+        zlo = np.array([lo[v] for v in free]) / scale
+        zhi = np.array([hi[v] for v in free]) / scale
+        checks = [b for b in bounds if graph.kind[b.node] != Op.VAR]
+        mid0 = {v: _mid(lo[v], hi[v]) for v in free}
+        values0 = graph.evaluate({**fixed, **mid0}, nodes)
+        widths = []
+        for b in checks:
+            if b.lo == b.hi:
+                widths.append(_eq_scale(graph, b.node, values0))
+            else:
+                w = b.hi - b.lo
+                widths.append(w if math.isfinite(w) else max(abs(b.lo), abs(b.hi), 1.0))
+        width = np.array(widths)
+        margin = [_margin(b) for b in checks]
+        targets_lo = np.array([b.lo + m for b, m in zip(checks, margin, strict=True)])
+        targets_hi = np.array([b.hi - m for b, m in zip(checks, margin, strict=True)])
+        index = {v: k for k, v in enumerate(free)}
+
+        def values_at(z: npt.NDArray[np.float64]) -> dict[int, float]:
+            point = dict(fixed)
+            point.update({v: float(x) for v, x in zip(free, z * scale, strict=True)})
+            return graph.evaluate(point, nodes)
+
+        def fun(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+            values = values_at(z)
+            v = np.array([values[b.node] for b in checks])
+            r = (np.maximum(targets_lo - v, 0.0) + np.maximum(v - targets_hi, 0.0)) / width
+            return np.where(np.isfinite(r), r, 1e6)
+
+        def jac(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+            values = values_at(z)
+            grads = graph.gradients(values, nodes)
+            out = np.zeros((len(checks), len(free)))
+            for row, b in enumerate(checks):
+                v = values[b.node]
+                if v < targets_lo[row]:
+                    sign = -1.0
+                elif v > targets_hi[row]:
+                    sign = 1.0
+                else:
+                    continue
+                for var, d in grads[b.node].items():
+                    col = index.get(var)
+                    if col is not None:
+                        out[row, col] = sign * d * scale[col] / width[row]
+            return out
+
+        candidates = [mid0, *starts]
+        for start in candidates:
+            z0 = np.array([start.get(v, mid0[v]) for v in free]) / scale if free else np.array([])
+            z0 = np.clip(z0, zlo, zhi)
+            if free and checks:
+                z0 = _inside(z0, zlo, zhi)
+                result = least_squares(
+                    fun, z0, jac=jac, bounds=(zlo, zhi), method="trf",
+                    xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=200,
+                )
+                z = result.x
+            else:
+                z = z0
+            point = dict(fixed)
+            point.update({v: float(x) for v, x in zip(free, z * scale, strict=True)})
+            if self.verify(point, bounds):
+                return point
+        return None
+
+    def verify(self, point: dict[int, float], bounds: Sequence[Bound]) -> bool:
+        """Substitute ``point``: every bound holds to a relative residual of 1e-9."""
+        graph = self.graph
+        nodes = graph.subtree(b.node for b in bounds)
+        if any(v not in point for v in nodes if graph.kind[v] == Op.VAR):
+            return False
+        values = graph.evaluate(point, nodes)
+        for v in nodes:
+            if graph.kind[v] == Op.VAR and not (graph.lo0[v] <= point[v] <= graph.hi0[v]):
+                return False
+        for b in bounds:
+            value = values[b.node]
+            if not math.isfinite(value):
+                return False
+            if b.lo == b.hi:
+                tol = _RTOL * _eq_scale(graph, b.node, values)
+            else:
+                tol = _RTOL * max(abs(value), abs(b.lo) if math.isfinite(b.lo) else 0.0,
+                                  abs(b.hi) if math.isfinite(b.hi) else 0.0, 1e-300)
+            if value < b.lo - tol or value > b.hi + tol:
+                return False
+        return True
+
+    # ------------------------------------------------------------ the question
+    def test(self, released: frozenset[str]) -> Outcome:
+        """Can every figure but ``released`` hold at once?"""
+        cached = self.cache.get(released)
+        if cached is not None:
+            return cached
+        bounds = self.active(released)
+        box = propagate(self.graph, bounds)
+        if box is None:
+            outcome = Outcome("infeasible")
+        else:
+            starts = [o.witness for o in self.cache.values() if o.witness][:2]
+            point = self.witness(bounds, box, starts)
+            if point is not None:
+                outcome = Outcome("feasible", point, box)
+            elif self._branch(bounds, box):
+                outcome = Outcome("infeasible")
+            else:
+                outcome = Outcome("unknown", None, box)
+        self.cache[released] = outcome
+        return outcome
+
+    def conflict(self, candidates: Sequence[str]) -> list[str]:
+        """A minimal subset of ``candidates`` that cannot hold (QuickXplain).
+
+        ``candidates`` must be proved infeasible together with the structural
+        constraints.
+        """
+
+        def infeasible(keys: list[str]) -> bool:
+            return self.proved_empty(self.only(keys), branch=False) or (
+                len(keys) <= 12 and self.proved_empty(self.only(keys))
+            )
+
+        def qx(background: list[str], has_delta: bool, items: list[str]) -> list[str]:
+            if has_delta and infeasible(background):
+                return []
+            if len(items) == 1:
+                return items
+            k = len(items) // 2
+            first, second = items[:k], items[k:]
+            d2 = qx(background + first, bool(first), second)
+            d1 = qx(background + d2, bool(d2), first)
+            return d1 + d2
+
+        if infeasible([]):
+            return []
+        return qx([], False, list(candidates))
+
+    # ------------------------------------------------------------ costs
+    def cost(
+        self, released: frozenset[str], start: dict[int, float], box: Box
+    ) -> tuple[float, dict[str, tuple[float, float]]]:
+        """Least total move, in steps, of the released figures outside their intervals.
+
+        Returns the cost and, per released figure, (value needed, steps out),
+        values in canonical units. Solved with SLSQP from the witness
+        ``start``; the result is verified, else the witness's own distances
+        are returned (an upper bound).
+        """
+        graph = self.graph
+        active = self.active(released)
+        moving = [self.figures[k] for k in sorted(released)]
+        keys = sorted(released)
+        nodes = graph.subtree([b.node for b in active] + [b.node for b in moving])
+        variables = [v for v in nodes if graph.kind[v] == Op.VAR]
+        lo, hi = box
+
+        def distances(values: dict[int, float]) -> dict[str, tuple[float, float]]:
+            out = {}
+            for key, b in zip(keys, moving, strict=True):
+                v = values[b.node]
+                out[key] = (v, max(b.lo - v, v - b.hi, 0.0) / self.steps[key])
+            return out
+
+        fallback_values = graph.evaluate(start, nodes)
+        fallback = distances(fallback_values)
+        fallback_cost = sum(d for _, d in fallback.values())
+        if fallback_cost == 0.0:
+            return 0.0, fallback
+        scale = np.array([_scale(lo[v], hi[v], start.get(v)) for v in variables])
+        n = len(variables)
+        checks = [b for b in active if graph.kind[b.node] != Op.VAR]
+        eq = [b for b in checks if b.lo == b.hi]
+        ineq = [b for b in checks if b.lo != b.hi]
+        eq_scale = [_eq_scale(graph, b.node, fallback_values) for b in eq]
+        index = {v: k for k, v in enumerate(variables)}
+
+        def unpack(x: npt.NDArray[np.float64]) -> dict[int, float]:
+            point = {v: float(val) for v, val in zip(variables, x[:n] * scale, strict=True)}
+            return graph.evaluate(point, nodes)
+
+        def rows(x: npt.NDArray[np.float64], which: str) -> tuple[
+            npt.NDArray[np.float64], npt.NDArray[np.float64]
+        ]:
+            values = unpack(x)
+            grads = graph.gradients(values, nodes)
+            f: list[float] = []
+            J: list[npt.NDArray[np.float64]] = []
+
+            def row(node: int, sign: float, offset: float, denom: float, slack: int) -> None:
+                f.append((sign * values[node] + offset) / denom + (x[n + slack] if slack >= 0 else 0.0))
+                r = np.zeros(len(x))
+                for var, d in grads[node].items():
+                    col = index.get(var)
+                    if col is not None:
+                        r[col] = sign * d * scale[col] / denom
+                if slack >= 0:
+                    r[n + slack] = 1.0
+                J.append(r)
+
+            if which == "eq":
+                for b, s in zip(eq, eq_scale, strict=True):
+                    row(b.node, 1.0, -b.lo, s, -1)
+            else:
+                for b in ineq:
+                    w = b.hi - b.lo if math.isfinite(b.hi - b.lo) else max(abs(b.lo), abs(b.hi), 1.0)
+                    if math.isfinite(b.lo):
+                        row(b.node, 1.0, -b.lo, w, -1)
+                    if math.isfinite(b.hi):
+                        row(b.node, -1.0, b.hi, w, -1)
+                for k, (key, b) in enumerate(zip(keys, moving, strict=True)):
+                    step = self.steps[key]
+                    if math.isfinite(b.lo):
+                        row(b.node, 1.0, -b.lo, step, k)
+                    if math.isfinite(b.hi):
+                        row(b.node, -1.0, b.hi, step, k)
+            if not f:
+                return np.zeros(0), np.zeros((0, len(x)))
+            return np.array(f), np.array(J)
+
+        x0 = np.concatenate([
+            np.array([start[v] for v in variables]) / scale,
+            np.array([fallback[k][1] for k in keys]),
+        ])
+        var_bounds = [
+            (lo[v] / s if math.isfinite(lo[v]) else None, hi[v] / s if math.isfinite(hi[v]) else None)
+            for v, s in zip(variables, scale, strict=True)
+        ] + [(0.0, None)] * len(keys)
+        constraints = [{"type": "ineq", "fun": lambda x: rows(x, "ineq")[0],
+                        "jac": lambda x: rows(x, "ineq")[1]}]
+        if eq:
+            constraints.append({"type": "eq", "fun": lambda x: rows(x, "eq")[0],
+                                "jac": lambda x: rows(x, "eq")[1]})
+        c = np.concatenate([np.zeros(n), np.ones(len(keys))])
+        try:
+            result = minimize(
+                lambda x: float(c @ x), x0, jac=lambda x: c, method="SLSQP",
+                bounds=var_bounds, constraints=constraints,
+                options={"maxiter": 200, "ftol": 1e-12},
+            )
+        except (ValueError, FloatingPointError):  # pragma: no cover - defensive
+            return fallback_cost, fallback
+        point = {v: float(val) for v, val in zip(variables, result.x[:n] * scale, strict=True)}
+        if not self.verify(point, active):
+            return fallback_cost, fallback
+        values = graph.evaluate(point, nodes)
+        found = distances(values)
+        total = sum(d for _, d in found.values())
+        if total <= fallback_cost:
+            return total, found
+        return fallback_cost, fallback
+
+    def enclosure(self, released: Iterable[str], node: int) -> tuple[float, float] | None:
+        """Rigorous range of ``node`` with ``released`` figures out; None if empty."""
+        box = propagate(self.graph, self.active(released))
+        if box is None:
+            return None
+        return hull(self.graph, box, node)
+
+
+def _margin(b: Bound) -> float:
+    """Aim this far inside a bound, so the witness survives substitution."""
+    if b.lo == b.hi:
+        return 0.0
+    width = b.hi - b.lo
+    if not math.isfinite(width):
+        return 0.0
+    return 1e-7 * width
+
+
+def _scale(lo: float, hi: float, hint: float | None = None) -> float:
+    candidates = [abs(x) for x in (lo, hi, hint) if x is not None and math.isfinite(x)]
+    s = max(candidates, default=1.0)
+    return s if s > 0.0 else 1.0
+
+
+def _mid(lo: float, hi: float) -> float:
+    if math.isfinite(lo) and math.isfinite(hi):
+        return 0.5 * (lo + hi)
+    if math.isfinite(lo):
+        return lo + max(abs(lo), 1.0)
+    if math.isfinite(hi):
+        return hi - max(abs(hi), 1.0)
+    return 0.0
+
+
+def _inside(z: npt.NDArray[np.float64], lo: npt.NDArray[np.float64], hi: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Nudge ``z`` strictly inside finite bounds (least_squares requires it)."""
+    span = np.where(np.isfinite(hi - lo), hi - lo, np.maximum(np.abs(z), 1.0))
+    return np.clip(z, lo + 1e-12 * span, hi - 1e-12 * span)
+
+
+def _eq_scale(graph: Graph, node: int, values: dict[int, float]) -> float:
+    """Magnitude of the terms of an equality (its residual's yardstick)."""
+    if graph.kind[node] == Op.SUM:
+        total = sum(abs(c * values.get(a, 0.0)) for c, a in zip(graph.coef[node], graph.args[node], strict=True))
+    else:
+        total = abs(values.get(node, 0.0))
+    return total if total > 0.0 else 1.0
