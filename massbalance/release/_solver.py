@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import least_squares, minimize
+from scipy.optimize import least_squares, linprog
 
 from ..intervals import Bound, Box, Graph, Op, hull, propagate
 
@@ -247,10 +247,10 @@ class Feasibility:
         constraints.
         """
 
+        branch = not self.proved_empty(self.only(candidates), branch=False)
+
         def infeasible(keys: list[str]) -> bool:
-            return self.proved_empty(self.only(keys), branch=False) or (
-                len(keys) <= 12 and self.proved_empty(self.only(keys))
-            )
+            return self.proved_empty(self.only(keys), branch=branch)
 
         def qx(background: list[str], has_delta: bool, items: list[str]) -> list[str]:
             if has_delta and infeasible(background):
@@ -273,18 +273,27 @@ class Feasibility:
     ) -> tuple[float, dict[str, tuple[float, float]]]:
         """Least total move, in steps, of the released figures outside their intervals.
 
-        Returns the cost and, per released figure, (value needed, steps out),
-        values in canonical units. Solved with SLSQP from the witness
-        ``start``; the result is verified, else the witness's own distances
-        are returned (an upper bound).
+        Sequential linear programming (HiGHS) in a trust region, from the
+        witness ``start``: every accepted step is verified by substitution to
+        satisfy all the other figures, so the result is attained by a real
+        point (an upper bound on the optimum, and in practice the optimum).
+
+        Returns the cost and, per released figure, (value, steps out) in
+        canonical units.
         """
         graph = self.graph
         active = self.active(released)
-        moving = [self.figures[k] for k in sorted(released)]
         keys = sorted(released)
+        moving = [self.figures[k] for k in keys]
         nodes = graph.subtree([b.node for b in active] + [b.node for b in moving])
         variables = [v for v in nodes if graph.kind[v] == Op.VAR]
+        index = {v: j for j, v in enumerate(variables)}
         lo, hi = box
+        scale = np.array([_scale(lo[v], hi[v], start.get(v)) for v in variables])
+        zlo = np.array([lo[v] for v in variables]) / scale
+        zhi = np.array([hi[v] for v in variables]) / scale
+        checks = [b for b in active if graph.kind[b.node] != Op.VAR]
+        n, k = len(variables), len(keys)
 
         def distances(values: dict[int, float]) -> dict[str, tuple[float, float]]:
             out = {}
@@ -293,93 +302,101 @@ class Feasibility:
                 out[key] = (v, max(b.lo - v, v - b.hi, 0.0) / self.steps[key])
             return out
 
-        fallback_values = graph.evaluate(start, nodes)
-        fallback = distances(fallback_values)
-        fallback_cost = sum(d for _, d in fallback.values())
-        if fallback_cost == 0.0:
-            return 0.0, fallback
-        scale = np.array([_scale(lo[v], hi[v], start.get(v)) for v in variables])
-        n = len(variables)
-        checks = [b for b in active if graph.kind[b.node] != Op.VAR]
-        eq = [b for b in checks if b.lo == b.hi]
-        ineq = [b for b in checks if b.lo != b.hi]
-        eq_scale = [_eq_scale(graph, b.node, fallback_values) for b in eq]
-        index = {v: k for k, v in enumerate(variables)}
-
-        def unpack(x: npt.NDArray[np.float64]) -> dict[int, float]:
-            point = {v: float(val) for v, val in zip(variables, x[:n] * scale, strict=True)}
-            return graph.evaluate(point, nodes)
-
-        def rows(x: npt.NDArray[np.float64], which: str) -> tuple[
-            npt.NDArray[np.float64], npt.NDArray[np.float64]
-        ]:
-            values = unpack(x)
-            grads = graph.gradients(values, nodes)
-            f: list[float] = []
-            J: list[npt.NDArray[np.float64]] = []
-
-            def row(node: int, sign: float, offset: float, denom: float, slack: int) -> None:
-                f.append((sign * values[node] + offset) / denom + (x[n + slack] if slack >= 0 else 0.0))
-                r = np.zeros(len(x))
-                for var, d in grads[node].items():
-                    col = index.get(var)
-                    if col is not None:
-                        r[col] = sign * d * scale[col] / denom
-                if slack >= 0:
-                    r[n + slack] = 1.0
-                J.append(r)
-
-            if which == "eq":
-                for b, s in zip(eq, eq_scale, strict=True):
-                    row(b.node, 1.0, -b.lo, s, -1)
-            else:
-                for b in ineq:
-                    w = b.hi - b.lo if math.isfinite(b.hi - b.lo) else max(abs(b.lo), abs(b.hi), 1.0)
-                    if math.isfinite(b.lo):
-                        row(b.node, 1.0, -b.lo, w, -1)
-                    if math.isfinite(b.hi):
-                        row(b.node, -1.0, b.hi, w, -1)
-                for k, (key, b) in enumerate(zip(keys, moving, strict=True)):
-                    step = self.steps[key]
-                    if math.isfinite(b.lo):
-                        row(b.node, 1.0, -b.lo, step, k)
-                    if math.isfinite(b.hi):
-                        row(b.node, -1.0, b.hi, step, k)
-            if not f:
-                return np.zeros(0), np.zeros((0, len(x)))
-            return np.array(f), np.array(J)
-
-        x0 = np.concatenate([
-            np.array([start[v] for v in variables]) / scale,
-            np.array([fallback[k][1] for k in keys]),
-        ])
-        var_bounds = [
-            (lo[v] / s if math.isfinite(lo[v]) else None, hi[v] / s if math.isfinite(hi[v]) else None)
-            for v, s in zip(variables, scale, strict=True)
-        ] + [(0.0, None)] * len(keys)
-        constraints = [{"type": "ineq", "fun": lambda x: rows(x, "ineq")[0],
-                        "jac": lambda x: rows(x, "ineq")[1]}]
-        if eq:
-            constraints.append({"type": "eq", "fun": lambda x: rows(x, "eq")[0],
-                                "jac": lambda x: rows(x, "eq")[1]})
-        c = np.concatenate([np.zeros(n), np.ones(len(keys))])
-        try:
-            result = minimize(
-                lambda x: float(c @ x), x0, jac=lambda x: c, method="SLSQP",
-                bounds=var_bounds, constraints=constraints,
-                options={"maxiter": 200, "ftol": 1e-12},
-            )
-        except (ValueError, FloatingPointError):  # pragma: no cover - defensive
-            return fallback_cost, fallback
-        point = {v: float(val) for v, val in zip(variables, result.x[:n] * scale, strict=True)}
-        if not self.verify(point, active):
-            return fallback_cost, fallback
+        point = {v: start[v] for v in variables}
         values = graph.evaluate(point, nodes)
-        found = distances(values)
-        total = sum(d for _, d in found.values())
-        if total <= fallback_cost:
-            return total, found
-        return fallback_cost, fallback
+        best = distances(values)
+        best_cost = sum(d for _, d in best.values())
+        # First try the lower bound: each released figure at the edge of its own
+        # enclosure nearest its printed interval. If a witness attains it, it is
+        # the optimum.
+        box_all = propagate(graph, active)
+        if box_all is not None and best_cost > 0.0:
+            targets = []
+            for key, b in zip(keys, moving, strict=True):
+                e_lo, e_hi = hull(graph, box_all, b.node)
+                eps = 1e-6 * self.steps[key]
+                if e_lo > b.hi:
+                    targets.append(Bound(b.node, e_lo, e_lo + eps, key))
+                elif e_hi < b.lo:
+                    targets.append(Bound(b.node, e_hi - eps, e_hi, key))
+                else:
+                    targets.append(Bound(b.node, max(b.lo, e_lo), min(b.hi, e_hi), key))
+            pinned = active + targets
+            pinned_box = propagate(graph, pinned)
+            if pinned_box is not None:
+                found = self.witness(pinned, pinned_box, [point])
+                if found is not None:
+                    found_values = graph.evaluate(found, nodes)
+                    found_d = distances(found_values)
+                    found_cost = sum(d for _, d in found_d.values())
+                    if found_cost <= best_cost:
+                        return found_cost, found_d
+        radius = 0.05
+        for _ in range(40):
+            if best_cost == 0.0 or radius < 1e-12:
+                break
+            grads = graph.gradients(values, nodes)
+            rows: list[npt.NDArray[np.float64]] = []
+            rhs: list[float] = []
+
+            def add(node: int, sign: float, bound: float, denom: float, slack: int) -> None:
+                r = np.zeros(n + k)
+                for var, d in grads[node].items():
+                    j = index.get(var)
+                    if j is not None:
+                        r[j] = sign * d * scale[j] / denom
+                if slack >= 0:
+                    r[n + slack] = -1.0
+                rows.append(r)
+                rhs.append(sign * (bound - values[node]) / denom)
+
+            for b in checks:
+                width = b.hi - b.lo
+                denom = width if math.isfinite(width) and width > 0 else max(abs(b.lo), abs(b.hi), 1.0)
+                m = _margin(b)
+                if math.isfinite(b.hi):
+                    add(b.node, 1.0, b.hi - m, denom, -1)
+                if math.isfinite(b.lo):
+                    add(b.node, -1.0, b.lo + m, denom, -1)
+            for j, (key, b) in enumerate(zip(keys, moving, strict=True)):
+                step = self.steps[key]
+                if math.isfinite(b.hi):
+                    add(b.node, 1.0, b.hi, step, j)
+                if math.isfinite(b.lo):
+                    add(b.node, -1.0, b.lo, step, j)
+            z = np.array([point[v] for v in variables]) / scale
+            dz_lo = np.maximum(zlo - z, -radius * np.maximum(np.abs(z), 1e-3))
+            dz_hi = np.minimum(zhi - z, radius * np.maximum(np.abs(z), 1e-3))
+            c = np.concatenate([np.zeros(n), np.ones(k)])
+            lp = linprog(
+                c,
+                A_ub=np.array(rows),
+                b_ub=np.array(rhs),
+                bounds=list(zip(dz_lo, dz_hi, strict=True)) + [(0.0, None)] * k,
+                method="highs",
+            )
+            if lp.status != 0:
+                radius /= 4.0
+                continue
+            for fraction in (1.0, 0.5, 0.25, 0.125):
+                trial = {
+                    v: float(x)
+                    for v, x in zip(variables, (z + fraction * lp.x[:n]) * scale, strict=True)
+                }
+                trial_values = graph.evaluate(trial, nodes)
+                trial_d = distances(trial_values)
+                trial_cost = sum(d for _, d in trial_d.values())
+                if trial_cost < best_cost - 1e-12 and self.verify(trial, active):
+                    break
+            if trial_cost < best_cost - 1e-12 and self.verify(trial, active):
+                improvement = best_cost - trial_cost
+                point, values, best, best_cost = trial, trial_values, trial_d, trial_cost
+                radius = min(radius * 2.0, 1.0)
+                if improvement < 1e-10 * max(best_cost, 1.0):
+                    break
+            else:
+                radius /= 4.0
+        return best_cost, best
 
     def enclosure(self, released: Iterable[str], node: int) -> tuple[float, float] | None:
         """Rigorous range of ``node`` with ``released`` figures out; None if empty."""
