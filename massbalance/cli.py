@@ -21,6 +21,10 @@ from typing import Any
 
 from . import __version__
 from .errors import InputError, MassBalanceError
+from .figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS
+from .io import read_release
+from .release import check_release
+from .report import REPORT_FORMATS, render_check
 
 __all__ = ["main"]
 
@@ -62,7 +66,62 @@ def emit(args: argparse.Namespace, text: str, inputs: Sequence[Path] = ()) -> No
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-_SUBCOMMANDS: list[Callable[[_Subparsers], None]] = []
+def _add_check(subparsers: _Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "check",
+        help="check the printed figures of a production release against each other",
+        description=(
+            "Decide, with proof either way, whether the figures of a release can "
+            "all be true at once; rank the smallest sets of figures that explain a "
+            "disagreement. Exit 0 consistent, 1 inconsistent, 2 bad input, "
+            "3 undetermined or solver failure."
+        ),
+    )
+    parser.add_argument("file", type=Path, help="the release, a TOML file")
+    parser.add_argument(
+        "--rounding",
+        choices=ROUNDING_METHODS,
+        default=None,
+        help="how the figures were rounded (default: the file's, else nearest)",
+    )
+    parser.add_argument(
+        "--trailing-zeros",
+        choices=TRAILING_ZEROS_READINGS,
+        default="significant",
+        help="read 1,200 t as printed to 1 t (significant) or to 100 t (ambiguous)",
+    )
+    parser.add_argument(
+        "--max-culprits",
+        type=int,
+        default=3,
+        metavar="N",
+        help="largest culprit set searched for (default 3)",
+    )
+    parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
+    parser.add_argument("--output", "-o", help="write the report here (atomically)")
+    parser.set_defaults(handler=_run_check)
+
+
+def _run_check(args: argparse.Namespace) -> int:
+    if args.max_culprits < 1:
+        raise InputError(f"--max-culprits {args.max_culprits}: must be at least 1")
+    release = read_release(args.file)
+    try:
+        report = check_release(
+            release,
+            rounding=args.rounding,
+            trailing_zeros=args.trailing_zeros,
+            max_culprits=args.max_culprits,
+        )
+    except MassBalanceError as err:
+        raise type(err)(f"{args.file}: {err.message}", err.where, err.value) from err
+    emit(args, render_check(report, args.format), inputs=[args.file])
+    return {"consistent": EXIT_OK, "inconsistent": EXIT_DISAGREE}.get(
+        report.verdict, EXIT_SOLVER
+    )
+
+
+_SUBCOMMANDS: list[Callable[[_Subparsers], None]] = [_add_check]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -219,7 +219,9 @@ class Graph:
         return sorted(seen)
 
     # ----------------------------------------------------------- point values
-    def evaluate(self, values: dict[int, float], nodes: Sequence[int]) -> dict[int, float]:
+    def evaluate(
+        self, values: dict[int, float], nodes: Sequence[int]
+    ) -> dict[int, float]:
         """Point values of ``nodes`` (topologically ordered) given variable values."""
         out = dict(values)
         kind, args, coef, offset = self.kind, self.args, self.coef, self.offset
@@ -237,7 +239,9 @@ class Graph:
                 out[i] = out[args[i][0]] * out[args[i][1]]
             else:
                 den = out[args[i][1]]
-                out[i] = out[args[i][0]] / den if den != 0.0 else math.copysign(_INF, den)
+                out[i] = (
+                    out[args[i][0]] / den if den != 0.0 else math.copysign(_INF, den)
+                )
         return out
 
     def gradients(
@@ -273,7 +277,9 @@ class Graph:
         return grads
 
 
-def _forward(graph: Graph, i: int, lo: list[float], hi: list[float]) -> tuple[float, float]:
+def _forward(
+    graph: Graph, i: int, lo: list[float], hi: list[float]
+) -> tuple[float, float]:
     k = graph.kind[i]
     args = graph.args[i]
     if k == Op.SUM:
@@ -311,7 +317,9 @@ def _narrow(
     return changed
 
 
-def _backward(graph: Graph, i: int, lo: list[float], hi: list[float]) -> tuple[int, list[int]]:
+def _backward(
+    graph: Graph, i: int, lo: list[float], hi: list[float]
+) -> tuple[int, list[int]]:
     """Project node ``i``'s interval onto its children; return (status, changed)."""
     k = graph.kind[i]
     args = graph.args[i]
@@ -358,12 +366,11 @@ def _backward(graph: Graph, i: int, lo: list[float], hi: list[float]) -> tuple[i
                 changed.append(a)
         return 0, changed
     a, b = args
+    pairs: tuple[tuple[int, tuple[float, float]], ...]
     if k == Op.MUL:
-        pairs = ((a, _div(ylo, yhi, lo[b], hi[b])),)
-        pairs += ((b, _div(ylo, yhi, lo[a], hi[a])),)
+        pairs = ((a, _div(ylo, yhi, lo[b], hi[b])), (b, _div(ylo, yhi, lo[a], hi[a])))
     else:
-        pairs = ((a, _mul(ylo, yhi, lo[b], hi[b])),)
-        pairs += ((b, _div(lo[a], hi[a], ylo, yhi)),)
+        pairs = ((a, _mul(ylo, yhi, lo[b], hi[b])), (b, _div(lo[a], hi[a], ylo, yhi)))
     for child, (nlo, nhi) in pairs:
         status = _narrow(child, nlo, nhi, lo, hi)
         if status < 0:

@@ -57,33 +57,41 @@ class _Reader:
         if not isinstance(pins, dict) or not all(
             isinstance(v, str) for v in pins.values()
         ):
-            raise _fail("release.units", "must map printed spellings to unit names", pins)
+            raise _fail(
+                "release.units", "must map printed spellings to unit names", pins
+            )
         self.pins: dict[str, str] = pins
         self.head = head
 
     # --------------------------------------------------------------- figures
-    def figures(self, fid: str, spec: Any, *, extra: set[str] = frozenset()) -> tuple[
-        tuple[Figure, ...], dict[str, Any]
-    ]:
+    def figures(
+        self, fid: str, spec: Any, *, extra: frozenset[str] = frozenset()
+    ) -> tuple[tuple[Figure, ...], dict[str, Any]]:
         """Read ``"21,251 t"`` or ``{value=..., also=[...], step=..., id=...}``."""
         if isinstance(spec, str):
             return (Figure.parse(fid, spec, pins=self.pins),), {}
         if not isinstance(spec, dict):
-            raise _fail(fid, 'expected a printed value in quotes, such as "21,251 t"', spec)
+            raise _fail(
+                fid, 'expected a printed value in quotes, such as "21,251 t"', spec
+            )
         unknown = set(spec) - {"value", "also", "step", "id"} - extra
         if unknown:
             raise _fail(fid, f"unknown key {sorted(unknown)[0]!r}", spec)
         if "value" not in spec:
-            raise _fail(fid, "a figure table needs value = \"...\"", spec)
+            raise _fail(fid, 'a figure table needs value = "..."', spec)
         main_id = spec.get("id", fid)
         if not isinstance(main_id, str) or not main_id:
             raise _fail(fid, "id must be a non-empty string", main_id)
         step = spec.get("step")
         if step is not None and not isinstance(step, str):
-            raise _fail(f"{main_id}.step", 'expected a printed step such as "10 t"', step)
+            raise _fail(
+                f"{main_id}.step", 'expected a printed step such as "10 t"', step
+            )
         value = spec["value"]
         if not isinstance(value, str):
-            raise _fail(main_id, 'expected a printed value in quotes, such as "94 %"', value)
+            raise _fail(
+                main_id, 'expected a printed value in quotes, such as "94 %"', value
+            )
         figures = [Figure.parse(main_id, value, step=step, pins=self.pins)]
         also = spec.get("also", [])
         if not isinstance(also, list):
@@ -107,13 +115,19 @@ class _Reader:
         days_figures: tuple[Figure, ...] = ()
         for key, value in (("start", start), ("end", end)):
             if value is not None and not isinstance(value, dt.date):
-                raise _fail(f"periods.{pid}.{key}", "must be a date (2012-01-01)", value)
+                raise _fail(
+                    f"periods.{pid}.{key}", "must be a date (2012-01-01)", value
+                )
         day_count = spec.get("day_count", "calendar")
         if day_count not in ("calendar", "operating"):
-            raise _fail(f"periods.{pid}.day_count", "must be calendar or operating", day_count)
+            raise _fail(
+                f"periods.{pid}.day_count", "must be calendar or operating", day_count
+            )
         raw_days = spec.get("days")
         if isinstance(raw_days, bool):
-            raise _fail(f"periods.{pid}.days", "must be a count or a printed figure", raw_days)
+            raise _fail(
+                f"periods.{pid}.days", "must be a count or a printed figure", raw_days
+            )
         if isinstance(raw_days, int):
             if raw_days <= 0:
                 raise _fail(f"periods.{pid}.days", "must be positive", raw_days)
@@ -123,10 +137,14 @@ class _Reader:
         if days is None and not days_figures and day_count == "calendar":
             if start is not None and end is not None:
                 if end < start:
-                    raise _fail(f"periods.{pid}.end", f"is before start {start}", str(end))
+                    raise _fail(
+                        f"periods.{pid}.end", f"is before start {start}", str(end)
+                    )
                 days = (end - start).days + 1
             elif start is not None or end is not None:
-                raise _fail(f"periods.{pid}", "needs both start and end (or days)", spec)
+                raise _fail(
+                    f"periods.{pid}", "needs both start and end (or days)", spec
+                )
         feed = spec.get("feed", "feed")
         if not isinstance(feed, str):
             raise _fail(f"periods.{pid}.feed", "must be a stream name", feed)
@@ -139,7 +157,9 @@ class _Reader:
 
         streams_spec = spec.get("streams", {})
         if not isinstance(streams_spec, dict):
-            raise _fail(f"periods.{pid}.streams", "must be a table of streams", streams_spec)
+            raise _fail(
+                f"periods.{pid}.streams", "must be a table of streams", streams_spec
+            )
         recoveries = self.metals(pid, "recovery", "to", spec.get("recovery", {}))
         contained = self.metals(pid, "contained", "in", spec.get("contained", {}))
         named = {s for m in (*recoveries, *contained) for s in m.streams}
@@ -182,7 +202,9 @@ class _Reader:
             raise _fail(where, "must be a table", body)
         for key in body:
             if key not in _STREAM_KEYS and not _ELEMENT.match(key):
-                raise _fail(f"{where}.{key}", "is neither a stream key nor an element", key)
+                raise _fail(
+                    f"{where}.{key}", "is neither a stream key nor an element", key
+                )
         role = body.get("role")
         if role is None:
             if name == feed:
@@ -195,7 +217,9 @@ class _Reader:
                 role = "other"
         elif role not in _ROLES:
             raise _fail(f"{where}.role", f"must be one of {sorted(_ROLES)}", role)
-        mass = wet = moisture = ()
+        mass: tuple[Figure, ...] = ()
+        wet: tuple[Figure, ...] = ()
+        moisture: tuple[Figure, ...] = ()
         if "mass" in body:
             mass, _ = self.figures(f"{pid}.mass.{name}", body["mass"])
         if "wet_mass" in body:
@@ -233,11 +257,15 @@ class _Reader:
                     or not streams
                     or not all(isinstance(s, str) for s in streams)
                 ):
-                    raise _fail(f"{where}.{streams_key}", "must list stream names", streams)
+                    raise _fail(
+                        f"{where}.{streams_key}", "must list stream names", streams
+                    )
                 key = f"{kind}.{element}"
                 if len(items) > 1:
                     key += "." + "+".join(streams)
-                figures, _ = self.figures(f"{pid}.{key}", entry, extra={streams_key})
+                figures, _ = self.figures(
+                    f"{pid}.{key}", entry, extra=frozenset({streams_key})
+                )
                 out.append(MetalFigure(element, tuple(streams), figures, key))
         return tuple(out)
 
@@ -247,7 +275,9 @@ class _Reader:
             raise _fail(where, "must be a table", body)
         prices_spec = body.get("prices")
         if not isinstance(prices_spec, dict) or not prices_spec:
-            raise _fail(f"{where}.prices", 'needs prices = { Ag = "29 USD/oz", ... }', body)
+            raise _fail(
+                f"{where}.prices", 'needs prices = { Ag = "29 USD/oz", ... }', body
+            )
         prices = {
             element: self.price(f"{where}.prices.{element}", text)
             for element, text in prices_spec.items()
@@ -256,7 +286,7 @@ class _Reader:
         if base not in prices:
             raise _fail(f"{where}.base", "must be an element with a price", base)
         figures, _ = self.figures(
-            f"{pid}.equivalent.{name}", body, extra={"prices", "base"}
+            f"{pid}.equivalent.{name}", body, extra=frozenset({"prices", "base"})
         )
         return Equivalent(name, base, prices, figures)
 
@@ -268,7 +298,9 @@ class _Reader:
         number, _, unit = bare.partition("/")
         if not unit:
             number, _, unit = bare.partition(" per ")
-        printed = parse_printed(f"{number.strip()} {unit.strip()}", pins=self.pins, where=where)
+        printed = parse_printed(
+            f"{number.strip()} {unit.strip()}", pins=self.pins, where=where
+        )
         try:
             unit_in_tonnes = float(Q_(1.0, printed.unit).m_as("tonne"))
         except pint.DimensionalityError as err:
@@ -281,7 +313,9 @@ class _Reader:
     def release(self, path: str) -> Release:
         periods_spec = self.data.get("periods")
         if not isinstance(periods_spec, dict) or not periods_spec:
-            raise _fail("periods", "the file defines no [periods.<id>] table", periods_spec)
+            raise _fail(
+                "periods", "the file defines no [periods.<id>] table", periods_spec
+            )
         periods = {pid: self.period(pid, spec) for pid, spec in periods_spec.items()}
         changes = []
         for k, spec in enumerate(self.data.get("changes", []), start=1):
@@ -293,9 +327,15 @@ class _Reader:
                     raise _fail(where, f"needs {key} = ...", spec)
             for key in ("from", "to"):
                 if spec[key] not in periods:
-                    raise _fail(f"{where}.{key}", "names a period the file does not define", spec[key])
+                    raise _fail(
+                        f"{where}.{key}",
+                        f"names period {spec[key]!r}, which the file does not define",
+                        spec[key],
+                    )
             fid = f"change.{spec['figure']}.{spec['from']}-{spec['to']}"
-            figures, _ = self.figures(fid, spec, extra={"figure", "from", "to"})
+            figures, _ = self.figures(
+                fid, spec, extra=frozenset({"figure", "from", "to"})
+            )
             changes.append(Change(spec["figure"], spec["from"], spec["to"], figures))
         totals = []
         for k, spec in enumerate(self.data.get("totals", []), start=1):
@@ -304,11 +344,17 @@ class _Reader:
                 raise _fail(where, 'needs total = "..." and parts = [...]', spec)
             for name in [spec["total"], *spec["parts"]]:
                 if name not in periods:
-                    raise _fail(where, "names a period the file does not define", name)
+                    raise _fail(
+                        where,
+                        f"names period {name!r}, which the file does not define",
+                        name,
+                    )
             totals.append(Total(spec["total"], tuple(spec["parts"])))
         rounding = self.head.get("rounding", "nearest")
         if rounding not in ROUNDING_METHODS:
-            raise _fail("release.rounding", f"must be one of {ROUNDING_METHODS}", rounding)
+            raise _fail(
+                "release.rounding", f"must be one of {ROUNDING_METHODS}", rounding
+            )
         date = self.head.get("date")
         return Release(
             periods=periods,
@@ -358,7 +404,9 @@ def read_release(path: str | Path) -> Release:
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as err:
-        raise ReleaseFormatError(f"{p}: cannot read: {err.strerror}", str(p), None) from err
+        raise ReleaseFormatError(
+            f"{p}: cannot read: {err.strerror}", str(p), None
+        ) from err
     except UnicodeDecodeError as err:
         raise ReleaseFormatError(f"{p}: not UTF-8 text", str(p), None) from err
     return loads_release(text, path=str(p))

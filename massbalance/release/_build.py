@@ -129,7 +129,9 @@ class _Builder:
             terms += [(-1.0, self.mass(period, s)) for s in products]
             return self.graph.sum(terms)
         if period in self.parts:
-            return self.graph.sum([(1.0, self.mass(q, stream)) for q in self.parts[period]])
+            return self.graph.sum(
+                [(1.0, self.mass(q, stream)) for q in self.parts[period]]
+            )
         return self.graph.var(f"{period}.mass.{stream}", 0.0, _INF)
 
     def stream_metal(self, period: str, stream: str, element: str) -> int:
@@ -142,7 +144,10 @@ class _Builder:
             return g.sum(terms)
         if period in self.parts:
             return g.sum(
-                [(1.0, self.stream_metal(q, stream, element)) for q in self.parts[period]]
+                [
+                    (1.0, self.stream_metal(q, stream, element))
+                    for q in self.parts[period]
+                ]
             )
         return g.mul(self.mass(period, stream), self.grade(period, stream, element))
 
@@ -192,7 +197,9 @@ class _Builder:
     def relation(self, rid: str, kind: str, nodes: Iterable[int]) -> None:
         self.problem.relations.append(Relation(rid, kind, tuple(dict.fromkeys(nodes))))
 
-    def derive(self, rid: str, node: int, kind: str, element: str | None = None) -> None:
+    def derive(
+        self, rid: str, node: int, kind: str, element: str | None = None
+    ) -> None:
         if any(b.node == node for b in self.problem.bindings.values()):
             return
         if kind == "mass":
@@ -201,13 +208,15 @@ class _Builder:
             label = "%"
         elif kind == "grade":
             assert element is not None
-            label = self.grade_units.get(element, "g/t" if element in _PRECIOUS else "%")
+            label = self.grade_units.get(
+                element, "g/t" if element in _PRECIOUS else "%"
+            )
         else:
             assert element is not None
             label = self.metal_units.get(element, "oz" if element in _PRECIOUS else "t")
-        factor = float(Q_(1.0, parse_unit(label, pins=self.release.units)).m_as(
-            CANONICAL[kind]
-        ))
+        factor = float(
+            Q_(1.0, parse_unit(label, pins=self.release.units)).m_as(CANONICAL[kind])
+        )
         self.problem.derived.append(Derived(rid, node, label, factor))
 
     # -------------------------------------------------------------- periods
@@ -245,10 +254,16 @@ class _Builder:
                 moisture = g.var(f"{p}.moisture.{stream.name}", 0.0, 1.0)
                 wet = g.div(m, g.sum([(-1.0, moisture)], 1.0))
                 if stream.moisture:
-                    self.bind(stream.moisture, moisture, "moisture", f"moisture.{stream.name}")
+                    self.bind(
+                        stream.moisture, moisture, "moisture", f"moisture.{stream.name}"
+                    )
                 if stream.wet_mass:
-                    self.bind(stream.wet_mass, wet, "wet_mass", f"wet_mass.{stream.name}")
-                self.relation(f"{p}.moisture.{stream.name}", "moisture", [wet, m, moisture])
+                    self.bind(
+                        stream.wet_mass, wet, "wet_mass", f"wet_mass.{stream.name}"
+                    )
+                self.relation(
+                    f"{p}.moisture.{stream.name}", "moisture", [wet, m, moisture]
+                )
 
         feed = period.feed
         m_feed = self.mass(p, feed)
@@ -279,7 +294,9 @@ class _Builder:
                 streams = self._metal_streams(period, element)
                 terms.append((price / base, self.metal(p, streams, element)))
             node = g.sum(terms)
-            self.bind(equivalent.figures, node, "equivalent", f"equivalent.{equivalent.name}")
+            self.bind(
+                equivalent.figures, node, "equivalent", f"equivalent.{equivalent.name}"
+            )
             self.relation(
                 equivalent.figures[0].id, "equivalent", [node] + [t[1] for t in terms]
             )
@@ -322,7 +339,10 @@ class _Builder:
         for element in elements:
             for s in [*products, tail]:
                 self.derive(
-                    f"{p}.grade.{s}.{element}", self.grade(p, s, element), "grade", element
+                    f"{p}.grade.{s}.{element}",
+                    self.grade(p, s, element),
+                    "grade",
+                    element,
                 )
             feed_metal = self.stream_metal(p, feed, element)
             for s in products:

@@ -29,9 +29,13 @@ def _figure_bounds(
 ) -> tuple[dict[str, Bound], dict[str, float]]:
     bounds, steps = {}, {}
     for fid, binding in problem.bindings.items():
-        lo, hi = binding.figure.canonical_interval(binding.canonical, rounding, trailing_zeros)
+        lo, hi = binding.figure.canonical_interval(
+            binding.canonical, rounding, trailing_zeros
+        )
         bounds[fid] = Bound(binding.node, lo, hi, fid)
-        steps[fid] = float(binding.figure.effective_step(trailing_zeros)) * binding.factor
+        steps[fid] = (
+            float(binding.figure.effective_step(trailing_zeros)) * binding.factor
+        )
     return bounds, steps
 
 
@@ -137,7 +141,9 @@ def check_release(
     """
     rounding = rounding or release.rounding
     if rounding not in ROUNDING_METHODS:
-        raise ValueError(f"rounding must be one of {ROUNDING_METHODS}, got {rounding!r}")
+        raise ValueError(
+            f"rounding must be one of {ROUNDING_METHODS}, got {rounding!r}"
+        )
     if trailing_zeros not in TRAILING_ZEROS_READINGS:
         raise ValueError(
             f"trailing_zeros must be one of {TRAILING_ZEROS_READINGS}, got {trailing_zeros!r}"
@@ -161,6 +167,15 @@ def check_release(
         culprit_sets, conflicts, unknown = _search_culprits(
             solver, candidates, first, max_culprits
         )
+        # every independent disagreement, not only those the search needed
+        for _ in range(_MAX_CONFLICTS):
+            covered = frozenset(f for c in conflicts for f in c)
+            if solver.test(covered).status != "infeasible":
+                break
+            extra = solver.conflict([c for c in candidates if c not in covered])
+            if not extra:
+                break
+            conflicts.append(frozenset(extra))
         if not culprit_sets:
             notes.append(
                 f"no set of {max_culprits} figures or fewer explains the disagreement; "
@@ -180,10 +195,15 @@ def check_release(
     culprits = []
     for released in culprit_sets:
         result = solver.test(released)
-        assert result.witness is not None and result.box is not None
+        assert result.witness is not None
+        assert result.box is not None
         cost, moves = solver.cost(released, result.witness, result.box)
-        tz = tuple(f for f in sorted(released) if problem.bindings[f].figure.trailing_zeros
-                   and trailing_zeros == "significant")
+        tz = tuple(
+            f
+            for f in sorted(released)
+            if problem.bindings[f].figure.trailing_zeros
+            and trailing_zeros == "significant"
+        )
         culprits.append(
             Culprit(
                 figures=tuple(sorted(released)),
@@ -230,14 +250,18 @@ def check_release(
                 implied=implied,
                 status=status,
                 kind=binding.kind,
-                trailing_zeros=figure.trailing_zeros if trailing_zeros == "significant" else 0,
+                trailing_zeros=figure.trailing_zeros
+                if trailing_zeros == "significant"
+                else 0,
             )
         )
 
     relations = []
     for relation in problem.relations:
         local = [f for f in relation.figures if f in bounds]
-        violated = len(local) > 1 and solver.proved_empty(solver.only(local), branch=False)
+        violated = len(local) > 1 and solver.proved_empty(
+            solver.only(local), branch=False
+        )
         relations.append(
             RelationResult(
                 id=relation.id,
@@ -245,19 +269,29 @@ def check_release(
                 figures=relation.figures,
                 status="violated" if violated else "ok",
                 arithmetic=_arithmetic(problem, relation.nodes[0], rounding)
-                if relation.kind not in ("balance", "total", "duplicate") else "",
+                if relation.kind not in ("balance", "total", "duplicate")
+                else "",
             )
         )
 
     derived = []
-    repaired = solver.contract(solver.active(cheapest)) if verdict != "undetermined" else None
+    repaired = (
+        solver.contract(solver.active(cheapest)) if verdict != "undetermined" else None
+    )
     if repaired is not None:
         for item in problem.derived:
             lo_c, hi_c = hull(problem.graph, repaired, item.node)
-            derived.append(DerivedResult(item.id, _to_printed((lo_c, hi_c), item.factor), item.unit_label))
+            derived.append(
+                DerivedResult(
+                    item.id, _to_printed((lo_c, hi_c), item.factor), item.unit_label
+                )
+            )
 
     explained = tuple(
-        Conflict(tuple(sorted(c)), _explain(problem, solver, c, cheapest, rounding, trailing_zeros))
+        Conflict(
+            tuple(sorted(c)),
+            _explain(problem, solver, c, cheapest, rounding, trailing_zeros),
+        )
         for c in conflicts
     )
     witness = {}
@@ -311,13 +345,15 @@ def _arithmetic(problem: Problem, node: int, rounding: Rounding) -> str:
             missing = True
             return graph.names[n]
         if kind == Op.CONST:
-            return f"{graph.offset[n]:g}"
+            return f"{graph.offset[n]:g} d"  # constants are calendar days
         args = graph.args[n]
         if kind == Op.SUM:
             parts = []
             for c, a in zip(graph.coef[n], args, strict=True):
                 term = text(a, False)
-                parts.append(term if c == 1.0 else f"-{term}" if c == -1.0 else f"{c:g} x {term}")
+                parts.append(
+                    term if c == 1.0 else f"-{term}" if c == -1.0 else f"{c:g} x {term}"
+                )
             body = " + ".join(parts).replace("+ -", "- ")
             if graph.offset[n]:
                 body += f" {graph.offset[n]:+g}"
@@ -378,15 +414,18 @@ def _explain(
     for fid in members:
         figure = problem.bindings[fid].figure
         lo, hi = figure.interval(rounding, trailing_zeros)
-        lines.append(f"{fid} = {figure.text} -> [{_fmt(float(lo))}, {_fmt(float(hi))}] {figure.unit_label}")
+        lines.append(f"{fid} = {figure.text}, so in [{lo}, {hi}] {figure.unit_label}")
     focus = next((f for f in members if f in cheapest), members[0])
     binding = problem.bindings[focus]
     box = solver.contract(solver.only([f for f in members if f != focus]))
     if box is not None:
         lo_c, hi_c = hull(problem.graph, box, binding.node)
-        lo, hi = _to_printed((lo_c, hi_c), binding.factor)
+        need_lo, need_hi = _to_printed((lo_c, hi_c), binding.factor)
+        exponent = binding.figure.effective_step(trailing_zeros).normalize().as_tuple()
+        digits = max(0, -int(exponent.exponent)) + 2
         lines.append(
-            f"from the others, {focus} must lie in [{_fmt(lo)}, {_fmt(hi)}] "
+            f"from the others, {focus} must lie in "
+            f"[{need_lo:,.{digits}f}, {need_hi:,.{digits}f}] "
             f"{binding.figure.unit_label}, outside what {binding.figure.text} allows"
         )
     return tuple(lines)

@@ -88,8 +88,11 @@ class Feasibility:
         return self._branch(bounds, box)
 
     def _branch(self, bounds: list[Bound], box: Box) -> bool:
-        variables = [v for v in self.graph.subtree(b.node for b in bounds)
-                     if self.graph.kind[v] == Op.VAR]
+        variables = [
+            v
+            for v in self.graph.subtree(b.node for b in bounds)
+            if self.graph.kind[v] == Op.VAR
+        ]
         stack = [box]
         explored = 0
         while stack:
@@ -155,7 +158,9 @@ class Feasibility:
         def fun(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
             values = values_at(z)
             v = np.array([values[b.node] for b in checks])
-            r = (np.maximum(targets_lo - v, 0.0) + np.maximum(v - targets_hi, 0.0)) / width
+            r = (
+                np.maximum(targets_lo - v, 0.0) + np.maximum(v - targets_hi, 0.0)
+            ) / width
             return np.where(np.isfinite(r), r, 1e6)
 
         def jac(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -178,13 +183,24 @@ class Feasibility:
 
         candidates = [mid0, *starts]
         for start in candidates:
-            z0 = np.array([start.get(v, mid0[v]) for v in free]) / scale if free else np.array([])
+            z0 = (
+                np.array([start.get(v, mid0[v]) for v in free]) / scale
+                if free
+                else np.array([])
+            )
             z0 = np.clip(z0, zlo, zhi)
             if free and checks:
                 z0 = _inside(z0, zlo, zhi)
                 result = least_squares(
-                    fun, z0, jac=jac, bounds=(zlo, zhi), method="trf",
-                    xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=200,
+                    fun,
+                    z0,
+                    jac=jac,
+                    bounds=(zlo, zhi),
+                    method="trf",
+                    xtol=1e-15,
+                    ftol=1e-15,
+                    gtol=1e-15,
+                    max_nfev=200,
                 )
                 z = result.x
             else:
@@ -203,7 +219,9 @@ class Feasibility:
             return False
         values = graph.evaluate(point, nodes)
         for v in nodes:
-            if graph.kind[v] == Op.VAR and not (graph.lo0[v] <= point[v] <= graph.hi0[v]):
+            if graph.kind[v] == Op.VAR and not (
+                graph.lo0[v] <= point[v] <= graph.hi0[v]
+            ):
                 return False
         for b in bounds:
             value = values[b.node]
@@ -212,8 +230,12 @@ class Feasibility:
             if b.lo == b.hi:
                 tol = _RTOL * _eq_scale(graph, b.node, values)
             else:
-                tol = _RTOL * max(abs(value), abs(b.lo) if math.isfinite(b.lo) else 0.0,
-                                  abs(b.hi) if math.isfinite(b.hi) else 0.0, 1e-300)
+                tol = _RTOL * max(
+                    abs(value),
+                    abs(b.lo) if math.isfinite(b.lo) else 0.0,
+                    abs(b.hi) if math.isfinite(b.hi) else 0.0,
+                    1e-300,
+                )
             if value < b.lo - tol or value > b.hi + tol:
                 return False
         return True
@@ -339,20 +361,32 @@ class Feasibility:
             rows: list[npt.NDArray[np.float64]] = []
             rhs: list[float] = []
 
-            def add(node: int, sign: float, bound: float, denom: float, slack: int) -> None:
-                r = np.zeros(n + k)
-                for var, d in grads[node].items():
-                    j = index.get(var)
-                    if j is not None:
-                        r[j] = sign * d * scale[j] / denom
+            def add(
+                node: int,
+                sign: float,
+                bound: float,
+                denom: float,
+                slack: int,
+                grads: dict[int, dict[int, float]] = grads,
+                values: dict[int, float] = values,
+                rows: list[npt.NDArray[np.float64]] = rows,
+                rhs: list[float] = rhs,
+            ) -> None:
+                row, value = _lp_row(
+                    grads, values, index, scale, n + k, node, sign, bound, denom
+                )
                 if slack >= 0:
-                    r[n + slack] = -1.0
-                rows.append(r)
-                rhs.append(sign * (bound - values[node]) / denom)
+                    row[n + slack] = -1.0
+                rows.append(row)
+                rhs.append(value)
 
             for b in checks:
                 width = b.hi - b.lo
-                denom = width if math.isfinite(width) and width > 0 else max(abs(b.lo), abs(b.hi), 1.0)
+                denom = (
+                    width
+                    if math.isfinite(width) and width > 0
+                    else max(abs(b.lo), abs(b.hi), 1.0)
+                )
                 m = _margin(b)
                 if math.isfinite(b.hi):
                     add(b.node, 1.0, b.hi - m, denom, -1)
@@ -381,7 +415,9 @@ class Feasibility:
             for fraction in (1.0, 0.5, 0.25, 0.125):
                 trial = {
                     v: float(x)
-                    for v, x in zip(variables, (z + fraction * lp.x[:n]) * scale, strict=True)
+                    for v, x in zip(
+                        variables, (z + fraction * lp.x[:n]) * scale, strict=True
+                    )
                 }
                 trial_values = graph.evaluate(trial, nodes)
                 trial_d = distances(trial_values)
@@ -390,7 +426,12 @@ class Feasibility:
                     break
             if trial_cost < best_cost - 1e-12 and self.verify(trial, active):
                 improvement = best_cost - trial_cost
-                point, values, best, best_cost = trial, trial_values, trial_d, trial_cost
+                point, values, best, best_cost = (
+                    trial,
+                    trial_values,
+                    trial_d,
+                    trial_cost,
+                )
                 radius = min(radius * 2.0, 1.0)
                 if improvement < 1e-10 * max(best_cost, 1.0):
                     break
@@ -398,12 +439,34 @@ class Feasibility:
                 radius /= 4.0
         return best_cost, best
 
-    def enclosure(self, released: Iterable[str], node: int) -> tuple[float, float] | None:
+    def enclosure(
+        self, released: Iterable[str], node: int
+    ) -> tuple[float, float] | None:
         """Rigorous range of ``node`` with ``released`` figures out; None if empty."""
         box = propagate(self.graph, self.active(released))
         if box is None:
             return None
         return hull(self.graph, box, node)
+
+
+def _lp_row(
+    grads: dict[int, dict[int, float]],
+    values: dict[int, float],
+    index: dict[int, int],
+    scale: npt.NDArray[np.float64],
+    size: int,
+    node: int,
+    sign: float,
+    bound: float,
+    denom: float,
+) -> tuple[npt.NDArray[np.float64], float]:
+    """One linearised row ``sign * (value(node) - bound) / denom <= 0``."""
+    row = np.zeros(size)
+    for var, d in grads[node].items():
+        j = index.get(var)
+        if j is not None:
+            row[j] = sign * d * scale[j] / denom
+    return row, sign * (bound - values[node]) / denom
 
 
 def _margin(b: Bound) -> float:
@@ -432,7 +495,9 @@ def _mid(lo: float, hi: float) -> float:
     return 0.0
 
 
-def _inside(z: npt.NDArray[np.float64], lo: npt.NDArray[np.float64], hi: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def _inside(
+    z: npt.NDArray[np.float64], lo: npt.NDArray[np.float64], hi: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
     """Nudge ``z`` strictly inside finite bounds (least_squares requires it)."""
     span = np.where(np.isfinite(hi - lo), hi - lo, np.maximum(np.abs(z), 1.0))
     return np.clip(z, lo + 1e-12 * span, hi - 1e-12 * span)
@@ -441,7 +506,10 @@ def _inside(z: npt.NDArray[np.float64], lo: npt.NDArray[np.float64], hi: npt.NDA
 def _eq_scale(graph: Graph, node: int, values: dict[int, float]) -> float:
     """Magnitude of the terms of an equality (its residual's yardstick)."""
     if graph.kind[node] == Op.SUM:
-        total = sum(abs(c * values.get(a, 0.0)) for c, a in zip(graph.coef[node], graph.args[node], strict=True))
+        total = sum(
+            abs(c * values.get(a, 0.0))
+            for c, a in zip(graph.coef[node], graph.args[node], strict=True)
+        )
     else:
         total = abs(values.get(node, 0.0))
     return total if total > 0.0 else 1.0
