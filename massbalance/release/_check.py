@@ -150,7 +150,12 @@ def check_release(
         )
     problem = build_problem(release)
     bounds, steps = _figure_bounds(problem, rounding, trailing_zeros)
-    solver = Feasibility(problem.graph, problem.structural, bounds, steps)
+    hints = {
+        b.node: float(b.figure.number) * b.factor
+        for b in problem.bindings.values()
+        if problem.graph.kind[b.node] == Op.VAR
+    }
+    solver = Feasibility(problem.graph, problem.structural, bounds, steps, hints=hints)
     related = _related(problem)
     candidates = [f for f in bounds if f in related]
     notes: list[str] = []

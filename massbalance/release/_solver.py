@@ -48,6 +48,8 @@ class Feasibility:
         Each figure's step in canonical units (for costs).
     bisections : int
         Boxes explored by branch and prune before giving up on a proof.
+    hints : dict of int to float, optional
+        Printed values of variables (canonical units), a start for witnesses.
     """
 
     def __init__(
@@ -58,12 +60,14 @@ class Feasibility:
         steps: dict[str, float],
         *,
         bisections: int = 64,
+        hints: dict[int, float] | None = None,
     ) -> None:
         self.graph = graph
         self.structural = list(structural)
         self.figures = figures
         self.steps = steps
         self.bisections = bisections
+        self.hints = hints or {}
         self.cache: dict[frozenset[str], Outcome] = {}
 
     # ------------------------------------------------------------ bounds
@@ -145,9 +149,11 @@ class Feasibility:
                 w = b.hi - b.lo
                 widths.append(w if math.isfinite(w) else max(abs(b.lo), abs(b.hi), 1.0))
         width = np.array(widths)
-        margin = [_margin(b) for b in checks]
-        targets_lo = np.array([b.lo + m for b, m in zip(checks, margin, strict=True)])
-        targets_hi = np.array([b.hi - m for b, m in zip(checks, margin, strict=True)])
+        margin = np.array([_margin(b) for b in checks])
+        exact_lo = np.array([b.lo for b in checks])
+        exact_hi = np.array([b.hi for b in checks])
+        targets_lo = exact_lo + margin
+        targets_hi = exact_hi - margin
         index = {v: k for k, v in enumerate(free)}
 
         def values_at(z: npt.NDArray[np.float64]) -> dict[int, float]:
@@ -181,8 +187,15 @@ class Feasibility:
                         out[row, col] = sign * d * scale[col] / width[row]
             return out
 
-        candidates = [mid0, *starts]
-        for start in candidates:
+        printed = {v: self.hints[v] for v in free if v in self.hints}
+        candidates = [mid0, {**mid0, **printed}, *starts]
+        attempts = [(start, True) for start in candidates]
+        attempts += [(start, False) for start in candidates[:2]]
+        for start, aim_inside in attempts:
+            # first aim a little inside every interval; then, for a truth on an
+            # edge (a truncated figure printed exactly), at the edges themselves
+            targets_lo[:] = exact_lo + (margin if aim_inside else 0.0)
+            targets_hi[:] = exact_hi - (margin if aim_inside else 0.0)
             z0 = (
                 np.array([start.get(v, mid0[v]) for v in free]) / scale
                 if free

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from hypothesis import assume
 from hypothesis import strategies as st
 
 __all__ = ["GeneratedRelease", "print_value", "rounded_releases"]
@@ -94,7 +93,7 @@ def print_value(
 def rounded_releases(
     draw: Callable[[st.SearchStrategy[Any]], Any],
     *,
-    rounding: str = "nearest",
+    rounding: str | st.SearchStrategy[str] = "nearest",
     min_digits: int = 2,
     max_digits: int = 5,
 ) -> GeneratedRelease:
@@ -102,12 +101,15 @@ def rounded_releases(
 
     Parameters
     ----------
-    rounding : {"nearest", "truncate", "either"}
+    rounding : {"nearest", "truncate", "either"} or a strategy of them
         How every figure is printed; ``either`` picks one per figure.
     min_digits, max_digits : int
         Range of significant digits each figure is printed to.
     """
-    unit = st.floats(0.0, 1.0)
+    if isinstance(rounding, st.SearchStrategy):
+        rounding = draw(rounding)
+    assert isinstance(rounding, str)
+    unit = st.floats(0.01, 1.0)
     feed = draw(st.floats(1e3, 1e6))
     days = draw(st.integers(28, 366))
     head = {
@@ -123,7 +125,7 @@ def rounded_releases(
     rec = {
         "pb_conc": {
             "Pb": draw(st.floats(0.5, 0.97)),
-            "Zn": draw(st.floats(0.0, 0.2)),
+            "Zn": draw(st.floats(0.005, 0.2)),
             "Ag": draw(st.floats(0.3, 0.9)),
         }
     }
@@ -132,13 +134,13 @@ def rounded_releases(
         "Zn": (1 - rec["pb_conc"]["Zn"]) * draw(st.floats(0.3, 0.9)),
         "Ag": (1 - rec["pb_conc"]["Ag"]) * draw(unit) * 0.9,
     }
+    for s in pull:  # a concentrate cannot be more than ~90 % metal: widen its pull
+        metal = sum(rec[s][e] * head[e] for e in head)
+        pull[s] = max(pull[s], metal / 0.9)
     grades = {
         s: {e: rec[s][e] * head[e] / pull[s] for e in head}
         for s in ("pb_conc", "zn_conc")
     }
-    for s in grades:
-        assume(sum(grades[s].values()) <= 0.95)
-        assume(all(g > 1e-6 for g in grades[s].values()))
     masses = {"ore_processed": feed, **{s: pull[s] * feed for s in pull}}
 
     figures: dict[
