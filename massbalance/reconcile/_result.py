@@ -29,6 +29,7 @@ Method = Literal["auto", "linear", "bilinear"]
 Correction = Literal["sidak", "bonferroni", "none"]
 
 REDUNDANT = 1e-8  # redundancy below which a measurement is not redundant
+REDUNDANT_TEST = 1e-6  # below this, the measurement test is not computed
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +349,7 @@ def _assemble(
     q_diag[:, meas] = sol.cov_adjust_diag
     var_u = np.where(meas, (problem.sd / sol.s) ** 2, np.nan)
     redundancy = np.clip(q_diag / var_u, 0.0, 1.0)
-    redundant = redundancy > REDUNDANT
+    redundant = redundancy > REDUNDANT_TEST
     z = np.where(
         redundant, np.abs(scaled_e) / np.sqrt(np.where(redundant, q_diag, 1.0)), np.nan
     )
@@ -559,8 +560,13 @@ def reconcile(
                 group=group,
             )
         )
-        current = current.with_unmeasured({result.names[i]})
-        result = _run(current, problem, gross=tuple(found), **kw)
+        trial = current.with_unmeasured({result.names[i]})
+        try:
+            result = _run(trial, problem, gross=tuple(found), **kw)
+        except (FlowsheetError, ConvergenceError):
+            found.pop()  # setting it aside leaves the data unable to decide
+            break
+        current = trial
     return result
 
 

@@ -241,7 +241,8 @@ def _svd_rank(sig: FloatArray, shape: tuple[int, int]) -> int:
     if sig.shape[-1] == 0:
         return 0
     top = np.max(sig, axis=-1, keepdims=True)
-    tol = RANK_TOL * np.maximum(top, 1e-300) * max(shape)
+    # the matrix is scaled (entries of order one), so an absolute floor is sound
+    tol = np.maximum(RANK_TOL * top * max(shape), 1e-10)
     ranks = np.sum(sig > tol, axis=-1)
     if np.any(ranks != ranks.flat[0]):
         raise DegenerateError(

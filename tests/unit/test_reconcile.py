@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 
 from massbalance import (
+    Q_,
     AssayError,
     ConvergenceError,
     Flowsheet,
     FlowsheetError,
     InputError,
     Measured,
-    Q_,
     UnitError,
     reconcile,
 )
