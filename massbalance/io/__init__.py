@@ -6,4 +6,6 @@ public names are re-exported here.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .plant import PlantData, read_plant
+
+__all__ = ["PlantData", "read_plant"]

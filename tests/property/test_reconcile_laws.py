@@ -197,5 +197,6 @@ def test_gross_error_power_and_false_alarms():
             n_hi += 1
             hits_hi += found
     assert alarms / draws <= 0.07
-    assert n_hi > 20 and hits_hi / n_hi >= 0.9
+    assert n_hi > 20
+    assert hits_hi / n_hi >= 0.9
     assert abs(hits / draws - np.mean(powers)) <= 0.1

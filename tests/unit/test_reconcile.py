@@ -160,7 +160,8 @@ def test_non_convergence_carries_last_iterate():
     with pytest.raises(ConvergenceError) as info:
         reconcile(fs, meas, max_iter=1)
     result = info.value.result
-    assert result is not None and not result.success
+    assert result is not None
+    assert not result.success
     assert result.adjusted.shape == (len(fs.streams) * 4,)
 
 
