@@ -235,7 +235,8 @@ def _run_reconcile(args: argparse.Namespace) -> int:
             ]
         lines.append("")
         lines.append(
-            f"chi2 = {result.chi2:.4g} on {result.dof} dof, p = {_fmt(result.p_value)}; "
+            f"chi2 = {result.chi2:.4g} on {result.dof} dof, "
+            f"p = {_fmt(result.p_value)}; "
             f"{result.message}; worst relative imbalance "
             f"{result.max_relative_residual:.1e}"
         )
