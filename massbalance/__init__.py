@@ -26,6 +26,8 @@ from .errors import (
     UnitError,
 )
 from .figures import Figure
+from .flowsheet import Flowsheet, Node
+from .reconcile import Estimate, Measured, ReconciliationResult, reconcile
 from .units import Q_, ureg
 
 __version__ = "0.1.0"
@@ -35,7 +37,9 @@ __all__ = [
     "AssayError",
     "ConvergenceError",
     "DegenerateError",
+    "Estimate",
     "Figure",
+    "Flowsheet",
     "FlowsheetError",
     "ImplausibleResultWarning",
     "InfeasibleError",
@@ -43,9 +47,13 @@ __all__ = [
     "MassBalanceDeprecationWarning",
     "MassBalanceError",
     "MassBalanceWarning",
+    "Measured",
+    "Node",
+    "ReconciliationResult",
     "ReleaseFormatError",
     "SolveError",
     "UnitError",
     "__version__",
+    "reconcile",
     "ureg",
 ]

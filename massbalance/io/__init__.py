@@ -6,6 +6,7 @@ public names are re-exported here.
 
 from __future__ import annotations
 
+from .plant import PlantData, read_plant
 from .release import loads_release, read_release
 
-__all__ = ["loads_release", "read_release"]
+__all__ = ["PlantData", "loads_release", "read_plant", "read_release"]

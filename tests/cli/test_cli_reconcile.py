@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from massbalance.cli import main
+
+EXAMPLE = Path(__file__).parents[2] / "examples" / "pbzn_month.toml"
+
+GOOD = """
+[plant]
+elements = ["Pb"]
+rsd = "2 %"
+[nodes.cell]
+in = ["feed"]
+out = ["conc", "tail"]
+[streams.feed]
+mass = "100 t"
+Pb = "5.0 %"
+[streams.conc]
+mass = "7.6 t"
+Pb = "60 %"
+[streams.tail]
+Pb = "0.5 %"
+"""
+
+
+def test_json_contract(capsys):
+    code = main(["reconcile", str(EXAMPLE), "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 1  # a gross error was set aside
+    assert set(doc) >= {"streams", "chi2", "dof", "p_value", "gross_errors"}
+    assert doc["converged"] is True
+    assert set(doc["streams"]["feed"]["mass"]) >= {"measured", "adjusted", "sd", "unit"}
+    assert doc["gross_errors"][0]["measurement"] == "zn_conc.mass"
+
+
+def test_text_markdown_csv(tmp_path, capsys):
+    f = tmp_path / "p.toml"
+    f.write_text(GOOD)
+    for fmt in ("text", "markdown", "csv"):
+        assert main(["reconcile", str(f), "--format", fmt]) == 0
+        out = capsys.readouterr().out
+        assert "feed" in out
+    out_file = tmp_path / "r.json"
+    assert main(["reconcile", str(f), "--format", "json", "-o", str(out_file)]) == 0
+    assert json.loads(out_file.read_text())["dof"] == 1
+
+
+def test_bad_input_exit_2(tmp_path, capsys):
+    f = tmp_path / "p.toml"
+    f.write_text(GOOD.replace('Pb = "60 %"', 'Pb = "160 %"'))
+    assert main(["reconcile", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "outside 0-100 %" in err
+    f.write_text(
+        GOOD.replace('mass = "7.6 t"', 'mass = { value = "7.6 t", sd = "0 t" }')
+    )
+    assert main(["reconcile", str(f)]) == 2
+    f.write_text(GOOD.replace('mass = "100 t"\n', "").replace('mass = "7.6 t"\n', ""))
+    assert main(["reconcile", str(f)]) == 2  # unobservable
+    assert "unobservable" in capsys.readouterr().err
+    assert main(["reconcile", str(f), "--allow-unobservable"]) == 0
+    assert main(["reconcile", str(f), "--alpha", "2"]) == 2
+
+
+def test_non_convergence_exit_3(tmp_path, capsys, monkeypatch):
+    from massbalance.reconcile import _result as res
+
+    f = tmp_path / "p.toml"
+    f.write_text(GOOD)
+    original = res.solve
+    monkeypatch.setattr(res, "solve", lambda p, max_iter=50: original(p, max_iter=0))
+    assert main(["reconcile", str(f)]) == 3
+    assert "no convergence" in capsys.readouterr().err
