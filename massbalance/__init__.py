@@ -26,6 +26,7 @@ from .errors import (
     UnitError,
 )
 from .figures import Figure
+from .streams import Stream
 from .units import Q_, ureg
 
 __version__ = "0.1.0"
@@ -45,6 +46,7 @@ __all__ = [
     "MassBalanceWarning",
     "ReleaseFormatError",
     "SolveError",
+    "Stream",
     "UnitError",
     "__version__",
     "ureg",
