@@ -206,6 +206,9 @@ class Stream:
                 )
         np.broadcast_shapes(*(np.shape(q.magnitude) for q in self._quantities()))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self.name, self.dry_mass, dict(self.grades), self.moisture))
+
     def _quantities(self) -> list[Quantity]:
         extra = [] if self.moisture is None else [self.moisture]
         return [self.dry_mass, *self.grades.values(), *extra]
@@ -439,6 +442,15 @@ class Stream:
                 np.clip(np.where(total > 0, metal / safe, 0.0), 0, 1), GRADE
             )
         return Stream(name=name, dry_mass=Q_(total, MASS), grades=grades)
+
+
+def _rebuild(
+    name: str,
+    dry_mass: Quantity,
+    grades: dict[str, Quantity],
+    moisture: Quantity | None,
+) -> Stream:
+    return Stream(name=name, dry_mass=dry_mass, grades=grades, moisture=moisture)
 
 
 def tail_by_difference(
