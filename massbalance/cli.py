@@ -126,7 +126,7 @@ _UNIT_LABELS = {
 
 
 def _unit_label(unit: Any) -> str:
-    """Our own unit labels: pint prints ``short_ton`` as the ambiguous 'ton'."""
+    """Our own unit labels: pint prints ``short_ton`` with an ambiguous abbreviation."""
     text = str(unit)
     return _UNIT_LABELS.get(text, f"{unit:~P}")
 
