@@ -113,23 +113,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 # --- library subcommands: balance, convert (issue 3) ---------------------------
 
-_UNIT_LABELS = {
-    "percent": "%",
-    "gram / metric_ton": "g/t",
-    "metric_ton": "t",
-    "short_ton": "st",
-    "troy_ounce": "oz t",
-    "pound": "lb",
-    "ounce_per_short_ton": "opt",
-    "dimensionless": "",
-}
-
-
-def _unit_label(unit: Any) -> str:
-    """Our own unit labels: pint prints ``short_ton`` with an ambiguous abbreviation."""
-    text = str(unit)
-    return _UNIT_LABELS.get(text, f"{unit:~P}")
-
 
 def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib

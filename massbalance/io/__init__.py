@@ -1,9 +1,24 @@
 """Readers and writers: release files, plant data, CSV and pandas tables.
 
 A subpackage rather than one module so that each format stays small; the
-public names are re-exported here.
+public names are re-exported here. The pandas functions import pandas only
+when called.
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .tables import (
+    read_streams_csv,
+    result_to_frame,
+    streams_from_frame,
+    streams_to_frame,
+    write_streams_csv,
+)
+
+__all__ = [
+    "read_streams_csv",
+    "result_to_frame",
+    "streams_from_frame",
+    "streams_to_frame",
+    "write_streams_csv",
+]
