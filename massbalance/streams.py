@@ -21,6 +21,7 @@ The seed's lead concentrate, first quarter 2012:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -36,6 +37,29 @@ from .units import GRADE, MASS, Q_, to_canonical
 __all__ = ["Stream", "check_grade", "check_mass", "tail_by_difference"]
 
 _TOL = 1e-12  # relative slack for "negative" tails computed by difference
+
+
+@functools.lru_cache(maxsize=256)
+def _factor(unit: pint.Unit, canonical: pint.Unit) -> float:
+    return float(Q_(1.0, unit).m_as(canonical))
+
+
+def _canonical(value: object, unit: pint.Unit, *, name: str) -> FloatArray:
+    """:func:`~massbalance.units.to_canonical` with the conversion factor cached.
+
+    Grades and masses are multiplicative units, so a conversion is one
+    multiplication; anything unusual goes through ``to_canonical`` (which
+    raises the UnitError).
+    """
+    if isinstance(value, pint.Quantity):
+        try:
+            factor = _factor(value.units, unit)
+        except (pint.DimensionalityError, TypeError):
+            pass
+        else:
+            magnitude = np.asarray(value.magnitude, dtype=np.float64)
+            return magnitude if factor == 1.0 else np.asarray(magnitude * factor)
+    return to_canonical(value, unit, name=name)
 
 
 def _first_bad(mask: FloatArray | np.ndarray[Any, Any]) -> str:
@@ -78,7 +102,7 @@ def check_mass(value: object, *, name: str) -> FloatArray:
     >>> check_mass(Q_(2, "short_ton"), name="feed.dry_mass")
     array(1.81436948)
     """
-    tonnes = to_canonical(value, MASS, name=name)
+    tonnes = _canonical(value, MASS, name=name)
     bad = ~np.isfinite(tonnes) | (tonnes < 0)
     if np.any(bad):
         raise InputError(
@@ -119,7 +143,7 @@ def check_grade(value: object, *, name: str) -> FloatArray:
     array(0.00138857)
     """
     try:
-        fraction = to_canonical(value, GRADE, name=name)
+        fraction = _canonical(value, GRADE, name=name)
     except UnitError as err:
         if isinstance(value, pint.Quantity):
             raise UnitError(
@@ -129,6 +153,8 @@ def check_grade(value: object, *, name: str) -> FloatArray:
                 f"{value:~P}",
             ) from err
         raise
+    if fraction.ndim == 0 and 0.0 <= float(fraction) <= 1.0:
+        return fraction  # the common scalar case, without array reductions
     bad = ~np.isfinite(fraction) | (fraction < 0) | (fraction > 1)
     if np.any(bad):
         shown = _show(fraction * 100, bad, "%")
