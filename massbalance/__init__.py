@@ -10,6 +10,7 @@ Public names are re-exported here; solvers stay namespaced
 
 from __future__ import annotations
 
+from . import forecast, periods, solve
 from .errors import (
     AssayError,
     ConvergenceError,
@@ -49,5 +50,8 @@ __all__ = [
     "Stream",
     "UnitError",
     "__version__",
+    "forecast",
+    "periods",
+    "solve",
     "ureg",
 ]

@@ -130,3 +130,21 @@ def test_convert_errors_exit_2(capsys):
     assert "different dimensions" in capsys.readouterr().err
     assert main(["convert", "30 tons", "t"]) == 2
     assert "ambiguous" in capsys.readouterr().err
+
+
+def test_balance_poor_condition_warns_on_stderr_and_exits_0(tmp_path, capsys):
+    path = tmp_path / "poor.toml"
+    text = SEED.replace('Pb = "66 %"\nZn = "4 %"', 'Pb = "30 %"\nZn = "30.03 %"')
+    text = text.replace('Pb = "2 %"\nZn = "43 %"', 'Pb = "30.03 %"\nZn = "30 %"')
+    text = text.replace('Pb = "0.9 %"\nZn = "2.6 %"', 'Pb = "0.2 %"\nZn = "0.2 %"')
+    text = text.replace('Pb = "11.3 %"\nZn = "5.7 %"', 'Pb = "3 %"\nZn = "3 %"')
+    path.write_text(text)
+    assert main(["balance", str(path)]) == 0
+    assert "warning: n_product: poorly conditioned" in capsys.readouterr().err
+
+
+def test_balance_needs_three_streams(tmp_path, capsys):
+    path = tmp_path / "two.toml"
+    path.write_text('[streams.feed]\nPb = "1 %"\n[streams.conc]\nPb = "50 %"\n')
+    assert main(["balance", str(path)]) == 2
+    assert "at least two products" in capsys.readouterr().err

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from massbalance import Q_, AssayError, DegenerateError, Stream
+from massbalance import (
+    Q_,
+    AssayError,
+    DegenerateError,
+    ImplausibleResultWarning,
+    Stream,
+)
 from massbalance.solve import n_product
 
 TRUE = np.array([0.06, 0.09, 0.85])
@@ -116,3 +122,14 @@ def test_products_as_a_sequence_of_streams():
     r = n_product(Stream(name="mill_feed", dry_mass=Q_(1, "t"), grades=feed), streams)
     assert r.feed_name == "mill_feed"
     assert r.products == NAMES
+
+
+def test_poor_condition_warns():
+    feed = {"Pb": Q_(3, "%"), "Zn": Q_(3, "%")}
+    prods = {
+        "a": {"Pb": Q_(30, "%"), "Zn": Q_(30.03, "%")},
+        "b": {"Pb": Q_(30.03, "%"), "Zn": Q_(30, "%")},
+        "t": {"Pb": Q_(0.2, "%"), "Zn": Q_(0.2, "%")},
+    }
+    with pytest.warns(ImplausibleResultWarning, match="condition number"):
+        n_product(feed, prods)
