@@ -10,6 +10,7 @@ Public names are re-exported here; solvers stay namespaced
 
 from __future__ import annotations
 
+from . import forecast, periods, solve
 from .errors import (
     AssayError,
     ConvergenceError,
@@ -28,6 +29,8 @@ from .errors import (
 from .figures import Figure
 from .flowsheet import Flowsheet, Node
 from .reconcile import Estimate, Measured, ReconciliationResult, reconcile
+from .release import CheckReport, Release, check_release
+from .streams import Stream
 from .units import Q_, ureg
 
 __version__ = "0.1.0"
@@ -35,6 +38,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Q_",
     "AssayError",
+    "CheckReport",
     "ConvergenceError",
     "DegenerateError",
     "Estimate",
@@ -50,10 +54,16 @@ __all__ = [
     "Measured",
     "Node",
     "ReconciliationResult",
+    "Release",
     "ReleaseFormatError",
     "SolveError",
+    "Stream",
     "UnitError",
     "__version__",
+    "check_release",
+    "forecast",
+    "periods",
     "reconcile",
+    "solve",
     "ureg",
 ]

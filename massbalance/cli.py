@@ -319,3 +319,212 @@ def _run_reconcile(args: argparse.Namespace) -> int:
 
 
 _SUBCOMMANDS.append(_add_reconcile)
+# --- library subcommands: balance, convert (issue 3) ---------------------------
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    from .errors import ReleaseFormatError
+
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as err:
+        raise ReleaseFormatError(f"{path}: not valid TOML: {err}", str(path)) from err
+
+
+def _add_balance(subparsers: _Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "balance",
+        help="mass splits and recoveries from assays (n-product formula)",
+        description=(
+            "Split a feed into its products from their assays: exact when there "
+            "are n - 1 elements for n products, weighted least squares when "
+            "there are more. FILE is TOML: [streams.<name>] tables of printed "
+            'assays ("11.3 %", "899 g/t"), an optional mass = "21,251 t" on '
+            "the feed, an optional [balance] table (feed = name, elements = "
+            "[...]) and optional [sd.<name>] assay standard deviations."
+        ),
+    )
+    parser.add_argument("file", type=Path, help="TOML file of assays")
+    parser.add_argument(
+        "--format", choices=("text", "markdown", "json"), default="text"
+    )
+    parser.add_argument("-o", "--output", help="write the report to this file")
+    parser.set_defaults(handler=_run_balance)
+
+
+def _balance_inputs(
+    data: dict[str, Any], where: str
+) -> tuple[str, dict[str, Any], dict[str, dict[str, Any]], Any, Any, Any]:
+    from .errors import AssayError, ReleaseFormatError
+    from .units import parse_printed
+
+    settings = data.get("balance", {})
+    tables = data.get("streams")
+    if not isinstance(tables, dict) or len(tables) < 3:
+        raise ReleaseFormatError(
+            f"{where}: need a [streams.<name>] table for the feed and at least "
+            "two products",
+            where,
+        )
+    feed_name = str(settings.get("feed", next(iter(tables))))
+    if feed_name not in tables:
+        raise AssayError(f"{where}: no [streams.{feed_name}] for the feed", feed_name)
+
+    def read(table: dict[str, Any], prefix: str) -> dict[str, Any]:
+        out = {}
+        for key, text in table.items():
+            out[key] = parse_printed(text, where=f"{prefix}.{key}").quantity
+        return out
+
+    streams = {name: read(table, name) for name, table in tables.items()}
+    feed_mass = streams[feed_name].pop("mass", None)
+    for values in streams.values():
+        values.pop("mass", None)
+    products = {n: v for n, v in streams.items() if n != feed_name}
+    sd = None
+    if "sd" in data:
+        sd = {name: read(table, f"sd.{name}") for name, table in data["sd"].items()}
+    elements = settings.get("elements")
+    return feed_name, streams[feed_name], products, elements, sd, feed_mass
+
+
+def _run_balance(args: argparse.Namespace) -> int:
+    import json
+    import warnings
+
+    from .solve import n_product
+    from .units import GRADE, MASS
+
+    data = _read_toml(args.file)
+    feed_name, feed, products, elements, sd, feed_mass = _balance_inputs(
+        data, str(args.file)
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = n_product(feed, products, elements=elements, sd=sd)
+    for warning in caught:
+        print(f"massbalance balance: warning: {warning.message}", file=sys.stderr)
+    names, elems = result.products, result.elements
+    exact = len(elems) == len(names) - 1
+    splits = result.splits.m_as("percent")
+    rec = result.recovery.m_as("percent")
+    masses = result.masses(feed_mass) if feed_mass is not None else None
+    cond = float(result.condition)
+    kind = "exact" if exact else "weighted least squares"
+    title = (
+        f"{feed_name} -> {', '.join(names)} on {', '.join(elems)} "
+        f"({kind}; condition number {cond:.3g})"
+    )
+    if args.format == "json":
+        doc: dict[str, Any] = {
+            "feed": feed_name,
+            "products": list(names),
+            "elements": list(elems),
+            "exact": exact,
+            "condition_number": cond,
+            "splits": {
+                n: {"value": float(splits[k]), "unit": "percent"}
+                for k, n in enumerate(names)
+            },
+            "recovery": {
+                e: {
+                    n: {"value": float(rec[i, k]), "unit": "percent"}
+                    for k, n in enumerate(names)
+                }
+                for i, e in enumerate(elems)
+            },
+            "residual": {
+                e: {"value": float(result.residual.m_as(GRADE)[i]), "unit": ""}
+                for i, e in enumerate(elems)
+            },
+        }
+        if masses is not None:
+            doc["masses"] = {
+                n: {"value": float(masses[n].m_as(MASS)), "unit": "t"} for n in names
+            }
+        if result.split_sd is not None and result.recovery_sd is not None:
+            ssd = result.split_sd.m_as("percent")
+            rsd = result.recovery_sd.m_as("percent")
+            doc["split_sd"] = {
+                n: {"value": float(ssd[k]), "unit": "percent"}
+                for k, n in enumerate(names)
+            }
+            doc["recovery_sd"] = {
+                e: {
+                    n: {"value": float(rsd[i, k]), "unit": "percent"}
+                    for k, n in enumerate(names)
+                }
+                for i, e in enumerate(elems)
+            }
+        emit(args, json.dumps(doc, indent=2), [args.file])
+        return EXIT_OK
+    header = ["product", "split %"]
+    if masses is not None:
+        header.append("mass t")
+    header += [f"{e} recovery %" for e in elems]
+    rows = []
+    for k, n in enumerate(names):
+        row = [n, f"{splits[k]:.2f}"]
+        if result.split_sd is not None:
+            row[1] += f" ± {result.split_sd.m_as('percent')[k]:.2f}"
+        if masses is not None:
+            row.append(f"{masses[n].m_as(MASS):,.1f}")
+        row += [f"{rec[i, k]:.2f}" for i in range(len(elems))]
+        rows.append(row)
+    if args.format == "markdown":
+        lines = [f"**{title}**", ""]
+        lines.append("| " + " | ".join(header) + " |")
+        lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+    else:
+        widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
+        lines = [title, ""]
+        for row in [header, *rows]:
+            cells = [row[0].ljust(widths[0])]
+            cells += [
+                cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)
+            ]
+            lines.append("  ".join(cells).rstrip())
+    emit(args, "\n".join(lines), [args.file])
+    return EXIT_OK
+
+
+def _add_convert(subparsers: _Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "convert",
+        help='convert a printed value: convert "40.5 opt" g/t',
+        description=(
+            "Convert a value written as printed to another unit. oz is the "
+            "troy ounce; ambiguous spellings (ton, oz/t) are refused."
+        ),
+    )
+    parser.add_argument("value", help='a printed value, e.g. "40.5 opt"')
+    parser.add_argument("unit", help="the unit wanted, e.g. g/t")
+    parser.set_defaults(handler=_run_convert)
+
+
+def _run_convert(args: argparse.Namespace) -> int:
+    import pint
+
+    from .errors import UnitError
+    from .units import parse_quantity, parse_unit
+
+    quantity = parse_quantity(args.value)
+    unit = parse_unit(args.unit, where="unit")
+    try:
+        converted = quantity.to(unit)
+    except pint.DimensionalityError as err:
+        raise UnitError(
+            f"cannot convert {args.value!r} to {args.unit!r}: different dimensions",
+            args.unit,
+            args.value,
+        ) from err
+    emit(args, f"{args.value} = {converted.m:,.7g} {args.unit}")
+    return EXIT_OK
+
+
+_SUBCOMMANDS.append(_add_balance)
+_SUBCOMMANDS.append(_add_convert)

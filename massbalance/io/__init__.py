@@ -1,12 +1,30 @@
 """Readers and writers: release files, plant data, CSV and pandas tables.
 
 A subpackage rather than one module so that each format stays small; the
-public names are re-exported here.
+public names are re-exported here. The pandas functions import pandas only
+when called.
 """
 
 from __future__ import annotations
 
 from .plant import PlantData, read_plant
 from .release import loads_release, read_release
+from .tables import (
+    read_streams_csv,
+    result_to_frame,
+    streams_from_frame,
+    streams_to_frame,
+    write_streams_csv,
+)
 
-__all__ = ["PlantData", "loads_release", "read_plant", "read_release"]
+__all__ = [
+    "PlantData",
+    "loads_release",
+    "read_plant",
+    "read_release",
+    "read_streams_csv",
+    "result_to_frame",
+    "streams_from_frame",
+    "streams_to_frame",
+    "write_streams_csv",
+]

@@ -6,4 +6,18 @@ library never imports this package.
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from .strategies import (
+    BalancedCircuit,
+    balanced_circuits,
+    grades,
+    masses,
+    streams,
+)
+
+__all__ = [
+    "BalancedCircuit",
+    "balanced_circuits",
+    "grades",
+    "masses",
+    "streams",
+]
