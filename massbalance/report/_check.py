@@ -1,4 +1,4 @@
-"""Renderings of results as text, Markdown and JSON. Pure: this module prints nothing.
+"""Render a release check (text, Markdown, JSON). Pure: this module prints nothing.
 
 Every number is shown in the unit the release printed it in, with as many
 decimals as its step needs (plus one or two, for the half-steps of intervals
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from .release import CheckReport, FigureResult
+from ..release import CheckReport, FigureResult
 
 __all__ = ["REPORT_FORMATS", "check_report_dict", "render_check"]
 
