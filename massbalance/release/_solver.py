@@ -69,14 +69,78 @@ class Feasibility:
         self.bisections = bisections
         self.hints = hints or {}
         self.cache: dict[frozenset[str], Outcome] = {}
+        self._component_cache: dict[tuple[int, frozenset[str]], Outcome] = {}
+        self._cost_cache: dict[
+            tuple[int, frozenset[str]], tuple[float, dict[str, tuple[float, float]]]
+        ] = {}
+        self._split()
+
+    def _split(self) -> None:
+        """Independent components: bounds that share no variable, directly or not."""
+        graph = self.graph
+        parent: dict[int, int] = {}
+
+        def find(v: int) -> int:
+            while parent.setdefault(v, v) != v:
+                parent[v] = parent[parent[v]]
+                v = parent[v]
+            return v
+
+        def variables(b: Bound) -> list[int]:
+            return [v for v in graph.subtree([b.node]) if graph.kind[v] == Op.VAR]
+
+        bound_vars: list[tuple[Bound, list[int]]] = []
+        for b in [*self.structural, *self.figures.values()]:
+            vs = variables(b)
+            bound_vars.append((b, vs))
+            for v in vs[1:]:
+                ra, rb = find(vs[0]), find(v)
+                if ra != rb:
+                    parent[ra] = rb
+        self.component_of: dict[str, int] = {}
+        self.structural_of: dict[int, list[Bound]] = {}
+        self.figures_of: dict[int, list[str]] = {}
+        for b, vs in bound_vars:
+            comp = find(vs[0]) if vs else -1
+            if b.key in self.figures and self.figures[b.key] is b:
+                self.component_of[b.key] = comp
+                self.figures_of.setdefault(comp, []).append(b.key)
+            else:
+                self.structural_of.setdefault(comp, []).append(b)
+        self.components = sorted(set(self.figures_of) | set(self.structural_of))
+        self._find = find
+
+    def component_of_node(self, node: int) -> int:
+        """The component of an expression node (-1 if it holds no variable)."""
+        graph = self.graph
+        for v in graph.subtree([node]):
+            if graph.kind[v] == Op.VAR:
+                return self._find(v)
+        return -1
 
     # ------------------------------------------------------------ bounds
-    def active(self, released: Iterable[str]) -> list[Bound]:
+    def active(
+        self, released: Iterable[str], comps: Iterable[int] | None = None
+    ) -> list[Bound]:
+        """Every bound but the released figures' (in ``comps`` only, if given)."""
         out = set(released)
-        return self.structural + [b for k, b in self.figures.items() if k not in out]
+        chosen = self.components if comps is None else list(comps)
+        bounds: list[Bound] = []
+        for comp in chosen:
+            bounds.extend(self.structural_of.get(comp, []))
+            bounds.extend(
+                self.figures[k] for k in self.figures_of.get(comp, []) if k not in out
+            )
+        return bounds
 
-    def only(self, keep: Iterable[str]) -> list[Bound]:
-        return self.structural + [self.figures[k] for k in keep]
+    def only(
+        self, keep: Iterable[str], comps: Iterable[int] | None = None
+    ) -> list[Bound]:
+        """The structural bounds of ``comps`` (else of the kept figures) and ``keep``."""
+        keys = list(keep)
+        chosen = {self.component_of[k] for k in keys} if comps is None else set(comps)
+        bounds = [b for c in sorted(chosen) for b in self.structural_of.get(c, [])]
+        return bounds + [self.figures[k] for k in keys]
 
     # ------------------------------------------------------------ proofs
     def contract(self, bounds: list[Bound]) -> Box | None:
@@ -126,9 +190,17 @@ class Feasibility:
 
     # ------------------------------------------------------------ witness
     def witness(
-        self, bounds: list[Bound], box: Box, starts: Sequence[dict[int, float]] = ()
+        self,
+        bounds: list[Bound],
+        box: Box,
+        starts: Sequence[dict[int, float]] = (),
+        *,
+        quick: bool = False,
     ) -> dict[int, float] | None:
-        """A point inside ``box`` satisfying ``bounds``, verified; or None."""
+        """A point inside ``box`` satisfying ``bounds``, verified; or None.
+
+        ``quick`` tries only the given starts (a nearby witness), briefly.
+        """
         graph = self.graph
         nodes = graph.subtree(b.node for b in bounds)
         variables = [v for v in nodes if graph.kind[v] == Op.VAR]
@@ -188,10 +260,24 @@ class Feasibility:
             return out
 
         printed = {v: self.hints[v] for v in free if v in self.hints}
-        candidates = [mid0, {**mid0, **printed}, *starts]
-        attempts = [(start, True) for start in candidates]
-        attempts += [(start, False) for start in candidates[:2]]
-        for start, aim_inside in attempts:
+        candidates: list[dict[int, float] | None] = [mid0, {**mid0, **printed}, *starts]
+        if quick:
+            attempts = [
+                (k, aim) for k in range(2, len(candidates)) for aim in (True, False)
+            ]
+        else:
+            attempts = [(k, True) for k in range(len(candidates))]
+            attempts += [(k, False) for k in range(2)]
+            attempts += [(-1, True), (-1, False)]  # from a dive, computed when needed
+        nfev = 50 if quick else 200
+        for k, aim_inside in attempts:
+            if k == -1:
+                if len(candidates) == 2 + len(starts):
+                    candidates.append(self._dive(bounds, box, variables, printed))
+                k = len(candidates) - 1
+            start = candidates[k]
+            if start is None:
+                continue
             # first aim a little inside every interval; then, for a truth on an
             # edge (a truncated figure printed exactly), at the edges themselves
             targets_lo[:] = exact_lo + (margin if aim_inside else 0.0)
@@ -213,7 +299,7 @@ class Feasibility:
                     xtol=1e-15,
                     ftol=1e-15,
                     gtol=1e-15,
-                    max_nfev=200,
+                    max_nfev=nfev,
                 )
                 z = result.x
             else:
@@ -223,6 +309,53 @@ class Feasibility:
             if self.verify(point, bounds):
                 return point
         return None
+
+    def _dive(
+        self,
+        bounds: list[Bound],
+        box: Box,
+        variables: list[int],
+        printed: dict[int, float],
+    ) -> dict[int, float] | None:
+        """A start point by fixing variables one at a time, propagating after each.
+
+        Narrow (printed) variables go first; a value whose propagation empties
+        the box is replaced by another of its range. The point that results
+        satisfies every bound to within the propagation's reach, which least
+        squares then polishes.
+        """
+        lo, hi = list(box[0]), list(box[1])
+
+        def rel_width(v: int) -> float:
+            w = hi[v] - lo[v]
+            return (
+                w / max(abs(lo[v]), abs(hi[v]), 1e-300)
+                if math.isfinite(w)
+                else math.inf
+            )
+
+        order = sorted(variables, key=rel_width)
+        for v in order:
+            a, b = lo[v], hi[v]
+            if b - a <= 0.0:
+                continue
+            if not math.isfinite(b):
+                b = a + max(abs(a), 1.0) * 4.0
+            choices = [printed[v]] if v in printed and a <= printed[v] <= b else []
+            choices += [
+                a + f * (b - a) for f in (0.5, 0.25, 0.75, 0.1, 0.9, 0.02, 0.98)
+            ]
+            for c in choices:
+                pin = max(abs(c) * 1e-9, 1e-300)
+                trial_lo, trial_hi = list(lo), list(hi)
+                trial_lo[v], trial_hi[v] = max(a, c - pin), min(hi[v], c + pin)
+                sub = propagate(self.graph, bounds, box=(trial_lo, trial_hi))
+                if sub is not None:
+                    lo, hi = sub
+                    break
+            else:
+                return None
+        return {v: _mid(lo[v], hi[v]) for v in variables}
 
     def verify(self, point: dict[int, float], bounds: Sequence[Bound]) -> bool:
         """Substitute ``point``: every bound holds to a relative residual of 1e-9."""
@@ -255,16 +388,57 @@ class Feasibility:
 
     # ------------------------------------------------------------ the question
     def test(self, released: frozenset[str]) -> Outcome:
-        """Can every figure but ``released`` hold at once?"""
+        """Can every figure but ``released`` hold at once?
+
+        Decided component by component (components share no variable), each
+        answer cached, so a culprit search re-tests only what a set changes.
+        """
         cached = self.cache.get(released)
         if cached is not None:
             return cached
-        bounds = self.active(released)
+        touched = {self.component_of[k] for k in released}
+        order = sorted(self.components, key=lambda c: (c not in touched, c))
+        witness: dict[int, float] = {}
+        lo, hi = list(self.graph.lo0), list(self.graph.hi0)
+        status = "feasible"
+        for comp in order:
+            mine = frozenset(k for k in released if self.component_of[k] == comp)
+            outcome = self._test_component(comp, mine)
+            if outcome.status == "infeasible":
+                status = "infeasible"
+                break
+            if outcome.status == "unknown":
+                status = "unknown"
+            if outcome.witness:
+                witness.update(outcome.witness)
+            if outcome.box is not None:
+                nodes = self.graph.subtree(b.node for b in self.active(mine, [comp]))
+                for n in nodes:
+                    lo[n], hi[n] = outcome.box[0][n], outcome.box[1][n]
+        if status == "infeasible":
+            result = Outcome("infeasible")
+        elif status == "unknown":
+            result = Outcome("unknown", None, (lo, hi))
+        else:
+            result = Outcome("feasible", witness, (lo, hi))
+        self.cache[released] = result
+        return result
+
+    def _test_component(self, comp: int, released: frozenset[str]) -> Outcome:
+        key = (comp, released)
+        cached = self._component_cache.get(key)
+        if cached is not None:
+            return cached
+        bounds = self.active(released, [comp])
         box = propagate(self.graph, bounds)
         if box is None:
             outcome = Outcome("infeasible")
         else:
-            starts = [o.witness for o in self.cache.values() if o.witness][:2]
+            starts = [
+                o.witness
+                for (c, _), o in self._component_cache.items()
+                if c == comp and o.witness
+            ][:2]
             point = self.witness(bounds, box, starts)
             if point is not None:
                 outcome = Outcome("feasible", point, box)
@@ -272,7 +446,7 @@ class Feasibility:
                 outcome = Outcome("infeasible")
             else:
                 outcome = Outcome("unknown", None, box)
-        self.cache[released] = outcome
+        self._component_cache[key] = outcome
         return outcome
 
     def conflict(self, candidates: Sequence[str]) -> list[str]:
@@ -282,10 +456,25 @@ class Feasibility:
         constraints.
         """
 
-        branch = not self.proved_empty(self.only(candidates), branch=False)
+        by_comp: dict[int, list[str]] = {}
+        for k in candidates:
+            by_comp.setdefault(self.component_of[k], []).append(k)
+        comp, branch = -2, False
+        for c, keys in by_comp.items():  # a component that fails on its own
+            if self.proved_empty(self.only(keys, [c]), branch=False):
+                comp, branch = c, False
+                break
+        else:
+            for c, keys in by_comp.items():
+                if self.proved_empty(self.only(keys, [c]), branch=True):
+                    comp, branch = c, True
+                    break
+        if comp == -2:
+            return []
+        candidates = by_comp[comp]
 
         def infeasible(keys: list[str]) -> bool:
-            return self.proved_empty(self.only(keys), branch=branch)
+            return self.proved_empty(self.only(keys, [comp]), branch=branch)
 
         def qx(background: list[str], has_delta: bool, items: list[str]) -> list[str]:
             if has_delta and infeasible(background):
@@ -308,6 +497,27 @@ class Feasibility:
     ) -> tuple[float, dict[str, tuple[float, float]]]:
         """Least total move, in steps, of the released figures outside their intervals.
 
+        Components share no variable, so the least move of a set is the sum
+        of the least moves of its parts in each component; each part is
+        solved once (:meth:`_cost_one`) and cached.
+        """
+        total = 0.0
+        moves: dict[str, tuple[float, float]] = {}
+        for comp in sorted({self.component_of[k] for k in released}):
+            part = frozenset(k for k in released if self.component_of[k] == comp)
+            key = (comp, part)
+            if key not in self._cost_cache:
+                self._cost_cache[key] = self._cost_one(part, start, box)
+            cost, part_moves = self._cost_cache[key]
+            total += cost
+            moves.update(part_moves)
+        return total, moves
+
+    def _cost_one(
+        self, released: frozenset[str], start: dict[int, float], box: Box
+    ) -> tuple[float, dict[str, tuple[float, float]]]:
+        """Least total move of released figures that all lie in one component.
+
         Sequential linear programming (HiGHS) in a trust region, from the
         witness ``start``: every accepted step is verified by substitution to
         satisfy all the other figures, so the result is attained by a real
@@ -317,7 +527,7 @@ class Feasibility:
         canonical units.
         """
         graph = self.graph
-        active = self.active(released)
+        active = self.active(released, {self.component_of[k] for k in released})
         keys = sorted(released)
         moving = [self.figures[k] for k in keys]
         nodes = graph.subtree([b.node for b in active] + [b.node for b in moving])
@@ -359,7 +569,7 @@ class Feasibility:
             pinned = active + targets
             pinned_box = propagate(graph, pinned)
             if pinned_box is not None:
-                found = self.witness(pinned, pinned_box, [point])
+                found = self.witness(pinned, pinned_box, [point], quick=True)
                 if found is not None:
                     found_values = graph.evaluate(found, nodes)
                     found_d = distances(found_values)
@@ -456,7 +666,13 @@ class Feasibility:
         self, released: Iterable[str], node: int
     ) -> tuple[float, float] | None:
         """Rigorous range of ``node`` with ``released`` figures out; None if empty."""
-        box = propagate(self.graph, self.active(released))
+        comp = self.component_of_node(node)
+        bounds = (
+            self.active(released, [comp])
+            if comp in self.structural_of or comp in self.figures_of
+            else []
+        )
+        box = propagate(self.graph, bounds)
         if box is None:
             return None
         return hull(self.graph, box, node)
