@@ -24,7 +24,7 @@ from .errors import InputError, MassBalanceError
 from .figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS
 from .io import read_release
 from .release import check_release
-from .report import REPORT_FORMATS, render_check
+from .report import BALANCE_FORMATS, REPORT_FORMATS, render_check
 
 __all__ = ["main"]
 
@@ -348,9 +348,7 @@ def _add_balance(subparsers: _Subparsers) -> None:
         ),
     )
     parser.add_argument("file", type=Path, help="TOML file of assays")
-    parser.add_argument(
-        "--format", choices=("text", "markdown", "json"), default="text"
-    )
+    parser.add_argument("--format", choices=BALANCE_FORMATS, default="text")
     parser.add_argument("-o", "--output", help="write the report to this file")
     parser.set_defaults(handler=_run_balance)
 
@@ -392,11 +390,10 @@ def _balance_inputs(
 
 
 def _run_balance(args: argparse.Namespace) -> int:
-    import json
     import warnings
 
+    from .report import render_balance
     from .solve import n_product
-    from .units import GRADE, MASS
 
     data = _read_toml(args.file)
     feed_name, feed, products, elements, sd, feed_mass = _balance_inputs(
@@ -407,88 +404,8 @@ def _run_balance(args: argparse.Namespace) -> int:
         result = n_product(feed, products, elements=elements, sd=sd)
     for warning in caught:
         print(f"massbalance balance: warning: {warning.message}", file=sys.stderr)
-    names, elems = result.products, result.elements
-    exact = len(elems) == len(names) - 1
-    splits = result.splits.m_as("percent")
-    rec = result.recovery.m_as("percent")
-    masses = result.masses(feed_mass) if feed_mass is not None else None
-    cond = float(result.condition)
-    kind = "exact" if exact else "weighted least squares"
-    title = (
-        f"{feed_name} -> {', '.join(names)} on {', '.join(elems)} "
-        f"({kind}; condition number {cond:.3g})"
-    )
-    if args.format == "json":
-        doc: dict[str, Any] = {
-            "feed": feed_name,
-            "products": list(names),
-            "elements": list(elems),
-            "exact": exact,
-            "condition_number": cond,
-            "splits": {
-                n: {"value": float(splits[k]), "unit": "percent"}
-                for k, n in enumerate(names)
-            },
-            "recovery": {
-                e: {
-                    n: {"value": float(rec[i, k]), "unit": "percent"}
-                    for k, n in enumerate(names)
-                }
-                for i, e in enumerate(elems)
-            },
-            "residual": {
-                e: {"value": float(result.residual.m_as(GRADE)[i]), "unit": ""}
-                for i, e in enumerate(elems)
-            },
-        }
-        if masses is not None:
-            doc["masses"] = {
-                n: {"value": float(masses[n].m_as(MASS)), "unit": "t"} for n in names
-            }
-        if result.split_sd is not None and result.recovery_sd is not None:
-            ssd = result.split_sd.m_as("percent")
-            rsd = result.recovery_sd.m_as("percent")
-            doc["split_sd"] = {
-                n: {"value": float(ssd[k]), "unit": "percent"}
-                for k, n in enumerate(names)
-            }
-            doc["recovery_sd"] = {
-                e: {
-                    n: {"value": float(rsd[i, k]), "unit": "percent"}
-                    for k, n in enumerate(names)
-                }
-                for i, e in enumerate(elems)
-            }
-        emit(args, json.dumps(doc, indent=2), [args.file])
-        return EXIT_OK
-    header = ["product", "split %"]
-    if masses is not None:
-        header.append("mass t")
-    header += [f"{e} recovery %" for e in elems]
-    rows = []
-    for k, n in enumerate(names):
-        row = [n, f"{splits[k]:.2f}"]
-        if result.split_sd is not None:
-            row[1] += f" ± {result.split_sd.m_as('percent')[k]:.2f}"
-        if masses is not None:
-            row.append(f"{masses[n].m_as(MASS):,.1f}")
-        row += [f"{rec[i, k]:.2f}" for i in range(len(elems))]
-        rows.append(row)
-    if args.format == "markdown":
-        lines = [f"**{title}**", ""]
-        lines.append("| " + " | ".join(header) + " |")
-        lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
-    else:
-        widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
-        lines = [title, ""]
-        for row in [header, *rows]:
-            cells = [row[0].ljust(widths[0])]
-            cells += [
-                cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)
-            ]
-            lines.append("  ".join(cells).rstrip())
-    emit(args, "\n".join(lines), [args.file])
+    text = render_balance(result, args.format, feed_mass=feed_mass, feed_name=feed_name)
+    emit(args, text, [args.file])
     return EXIT_OK
 
 

@@ -97,6 +97,17 @@ def check_mass(value: object, *, name: str) -> FloatArray:
     InputError
         If any value is negative or not finite.
 
+    Notes
+    -----
+    A negative or non-finite *input* mass raises :class:`InputError` itself,
+    on purpose: none of its subclasses fits (:class:`UnitError` is for a wrong
+    or missing unit, :class:`AssayError` for grades and missing elements,
+    :class:`FlowsheetError` for topology, :class:`ReleaseFormatError` for
+    unreadable figures), and :class:`InfeasibleError` is a :class:`SolveError`
+    kept for *computed* results, such as a negative tail by difference
+    (:func:`tail_by_difference`). Catch ``InputError`` (or ``ValueError``) for
+    bad masses; the message names the stream and the offending value in t.
+
     Examples
     --------
     >>> check_mass(Q_(2, "short_ton"), name="feed.dry_mass")

@@ -5,6 +5,14 @@ One private module per kind of result; the public names are re-exported here.
 
 from __future__ import annotations
 
+from ._balance import BALANCE_FORMATS, balance_report_dict, render_balance
 from ._check import REPORT_FORMATS, check_report_dict, render_check
 
-__all__ = ["REPORT_FORMATS", "check_report_dict", "render_check"]
+__all__ = [
+    "BALANCE_FORMATS",
+    "REPORT_FORMATS",
+    "balance_report_dict",
+    "check_report_dict",
+    "render_balance",
+    "render_check",
+]
