@@ -6,5 +6,17 @@ One private module per kind of result; the public names are re-exported here.
 from __future__ import annotations
 
 from ._check import REPORT_FORMATS, check_report_dict, render_check
+from ._reconcile import (
+    RECONCILE_FORMATS,
+    reconciliation_dict,
+    render_reconciliation,
+)
 
-__all__ = ["REPORT_FORMATS", "check_report_dict", "render_check"]
+__all__ = [
+    "RECONCILE_FORMATS",
+    "REPORT_FORMATS",
+    "check_report_dict",
+    "reconciliation_dict",
+    "render_check",
+    "render_reconciliation",
+]
