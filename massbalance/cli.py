@@ -195,18 +195,10 @@ def _add_reconcile(subparsers: _Subparsers) -> None:
     p.set_defaults(handler=_run_reconcile)
 
 
-def _fmt(value: Any, digits: int = 4) -> str:
-    import math
-
-    v = float(value)
-    return "" if math.isnan(v) else f"{v:.{digits}g}"
-
-
 def _run_reconcile(args: argparse.Namespace) -> int:
-    import json
-
     from .io import read_plant
     from .reconcile import reconcile
+    from .report import render_reconciliation
 
     if not 0 < args.alpha < 1:
         raise InputError(f"--alpha must be in (0, 1), got {args.alpha}", "--alpha")
@@ -218,103 +210,7 @@ def _run_reconcile(args: argparse.Namespace) -> int:
         alpha=args.alpha,
         allow_unobservable=args.allow_unobservable,
     )
-    rows = result.rows()
-
-    def num(x: Any) -> float | None:
-        v = float(x)
-        return None if v != v else v
-
-    if args.format == "json":
-        streams: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            streams.setdefault(row["stream"], {})[row["quantity"]] = {
-                "measured": num(row["measured"]),
-                "adjusted": num(row["adjusted"]),
-                "sd": num(row["sd"]),
-                "unit": row["unit"],
-                "redundancy": num(row["redundancy"]),
-                "test": num(row["test"]),
-                "class": row["class"],
-            }
-        doc = {
-            "streams": streams,
-            "chi2": result.chi2,
-            "dof": result.dof,
-            "p_value": num(result.p_value),
-            "gross_errors": [
-                {
-                    "measurement": g.measurement,
-                    "statistic": g.statistic,
-                    "critical": g.critical,
-                    "group": list(g.group),
-                }
-                for g in result.gross_errors
-            ],
-            "converged": result.success,
-            "iterations": result.n_iter,
-        }
-        text = json.dumps(doc, indent=2)
-    elif args.format == "csv":
-        head = "stream,quantity,unit,measured,adjusted,sd,redundancy,test,class"
-        lines = [head]
-        for row in rows:
-            lines.append(
-                ",".join(
-                    [row["stream"], row["quantity"], row["unit"]]
-                    + [
-                        _fmt(row[k], 10)
-                        for k in ("measured", "adjusted", "sd", "redundancy", "test")
-                    ]
-                    + [row["class"]]
-                )
-            )
-        text = "\n".join(lines)
-    else:
-        md = args.format == "markdown"
-        cols = ["variable", "unit", "measured", "adjusted", "sd", "redund.", "test"]
-        cols.append("class")
-        table = [cols]
-        for row in rows:
-            table.append(
-                [row["name"], row["unit"]]
-                + [
-                    _fmt(row[k])
-                    for k in ("measured", "adjusted", "sd", "redundancy", "test")
-                ]
-                + [row["class"]]
-            )
-        if md:
-            lines = ["| " + " | ".join(r) + " |" for r in table]
-            lines.insert(1, "|" + "---|" * len(cols))
-        else:
-            widths = [max(len(r[i]) for r in table) for i in range(len(cols))]
-            lines = [
-                "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True))
-                for r in table
-            ]
-        lines.append("")
-        lines.append(
-            f"chi2 = {result.chi2:.4g} on {result.dof} dof, "
-            f"p = {_fmt(result.p_value)}; "
-            f"{result.message}; worst relative imbalance "
-            f"{result.max_relative_residual:.1e}"
-        )
-        for g in result.gross_errors:
-            group = ", ".join(g.group)
-            lines.append(
-                f"gross error set aside: {g.measurement} (test {g.statistic:.2f} > "
-                f"{g.critical:.2f}; indistinguishable from: {group})"
-            )
-        from .reconcile import undetectable
-
-        blind = undetectable(result)
-        if blind:
-            lines.append(
-                "not redundant, so a gross error there cannot be detected: "
-                + ", ".join(blind)
-            )
-        text = "\n".join(lines)
-    emit(args, text, inputs=[args.file])
+    emit(args, render_reconciliation(result, args.format), inputs=[args.file])
     return EXIT_DISAGREE if result.gross_errors else EXIT_OK
 
 

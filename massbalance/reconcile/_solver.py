@@ -302,6 +302,19 @@ def _pinv_sym(s_mat: FloatArray) -> tuple[FloatArray, IntArray]:
     """Pseudo-inverse of stacked symmetric PSD matrices and their ranks."""
     if s_mat.shape[-1] == 0:
         return s_mat.copy(), np.zeros(s_mat.shape[0], dtype=np.intp)
+    if s_mat.shape[0] > 1:
+        # batches: a well-conditioned S (the usual case) is inverted directly,
+        # which is several times cheaper than a stacked eigendecomposition
+        try:
+            chol = np.linalg.cholesky(s_mat)
+        except np.linalg.LinAlgError:
+            chol = None
+        if chol is not None:
+            diag = np.abs(np.diagonal(chol, axis1=1, axis2=2))
+            if np.all(diag.min(axis=1) > 1e-7 * diag.max(axis=1)):
+                full = np.full(s_mat.shape[0], s_mat.shape[-1], dtype=np.intp)
+                inv_s: FloatArray = np.asarray(np.linalg.inv(s_mat), dtype=np.float64)
+                return inv_s, full
     lam, vec = np.linalg.eigh(s_mat)
     top = np.max(np.abs(lam), axis=-1, keepdims=True)
     keep = lam > RANK_TOL * np.maximum(top, 1e-300) * s_mat.shape[-1]
@@ -444,8 +457,11 @@ def _statistics(
     qdiag = np.diagonal(q_mm, axis1=1, axis2=2)
     c_mm = -q_mm
     c_mm[:, np.arange(im.size), np.arange(im.size)] += vm
-    cov = np.zeros((big_p, n, n))
-    cov[:, im[:, None], im[None, :]] = c_mm
+    if iu.size == 0:
+        cov = c_mm  # every variable measured: no scatter into a larger matrix
+    else:
+        cov = np.zeros((big_p, n, n))
+        cov[:, im[:, None], im[None, :]] = c_mm
     if iu.size:
         assert lin.w_obs is not None
         assert lin.u_left is not None

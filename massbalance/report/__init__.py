@@ -7,12 +7,20 @@ from __future__ import annotations
 
 from ._balance import BALANCE_FORMATS, balance_report_dict, render_balance
 from ._check import REPORT_FORMATS, check_report_dict, render_check
+from ._reconcile import (
+    RECONCILE_FORMATS,
+    reconciliation_dict,
+    render_reconciliation,
+)
 
 __all__ = [
     "BALANCE_FORMATS",
+    "RECONCILE_FORMATS",
     "REPORT_FORMATS",
     "balance_report_dict",
     "check_report_dict",
+    "reconciliation_dict",
     "render_balance",
     "render_check",
+    "render_reconciliation",
 ]

@@ -74,3 +74,24 @@ def test_non_convergence_exit_3(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(res, "solve", lambda p, max_iter=50: original(p, max_iter=0))
     assert main(["reconcile", str(f)]) == 3
     assert "no convergence" in capsys.readouterr().err
+
+
+def test_render_reconciliation_is_pure_and_rejects_unknown_format():
+    import pytest
+
+    from massbalance.io import read_plant
+    from massbalance.reconcile import reconcile
+    from massbalance.report import RECONCILE_FORMATS, render_reconciliation
+
+    path = (
+        Path(__file__).parents[1]
+        / "reference"
+        / "reconcile"
+        / "ncsu_cooling_water_all_measured.toml"
+    )
+    data = read_plant(path)
+    result = reconcile(data.flowsheet, data.measurements)
+    for fmt in RECONCILE_FORMATS:
+        assert "F1" in render_reconciliation(result, fmt)
+    with pytest.raises(ValueError, match="unknown format"):
+        render_reconciliation(result, "html")
