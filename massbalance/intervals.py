@@ -27,6 +27,7 @@ True
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
@@ -41,6 +42,7 @@ __all__ = [
 ]
 
 _INF = math.inf
+_RTOL = 1e-8  #: a narrowing smaller than this fraction of a width is not pursued
 _nextafter = math.nextafter
 
 
@@ -137,6 +139,7 @@ class Graph:
         self.hi0: list[float] = []
         self.names: list[str] = []
         self._memo: dict[tuple[object, ...], int] = {}
+        self._parents: list[list[int]] = []
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -201,6 +204,16 @@ class Graph:
     def div(self, a: int, b: int) -> int:
         """``a / b``."""
         return self._add(Op.DIV, (a, b))
+
+    def parents(self) -> list[list[int]]:
+        """For every node, the nodes that use it (cached until the graph grows)."""
+        if len(self._parents) != len(self.kind):
+            parents: list[list[int]] = [[] for _ in self.kind]
+            for i, args in enumerate(self.args):
+                for a in set(args):
+                    parents[a].append(i)
+            self._parents = parents
+        return self._parents
 
     def variables(self) -> list[int]:
         """The indices of every VAR node."""
@@ -303,7 +316,10 @@ def _forward(
 def _narrow(
     node: int, new_lo: float, new_hi: float, lo: list[float], hi: list[float]
 ) -> int:
-    """Intersect; return 0 unchanged, 1 changed, -1 empty."""
+    """Intersect; return -1 if empty, 2 if narrowed significantly, 1 if a little, 0 not.
+
+    Significant: the width shrank by more than ``_RTOL`` of itself, or became finite.
+    """
     old_lo, old_hi = lo[node], hi[node]
     changed = 0
     if new_lo > old_lo:
@@ -314,6 +330,13 @@ def _narrow(
         changed = 1
     if lo[node] > hi[node]:
         return -1
+    if changed:
+        old_w = old_hi - old_lo
+        new_w = hi[node] - lo[node]
+        if old_w == _INF:
+            return 2 if new_w < _INF or lo[node] > old_lo * 0.5 + 1.0 else 1
+        if new_w < old_w * (1.0 - _RTOL) - 1e-300:
+            return 2
     return changed
 
 
@@ -362,7 +385,7 @@ def _backward(
             status = _narrow(a, nlo, nhi, lo, hi)
             if status < 0:
                 return -1, changed
-            if status:
+            if status == 2:
                 changed.append(a)
         return 0, changed
     a, b = args
@@ -375,7 +398,7 @@ def _backward(
         status = _narrow(child, nlo, nhi, lo, hi)
         if status < 0:
             return -1, changed
-        if status:
+        if status == 2:
             changed.append(child)
     return 0, changed
 
@@ -385,10 +408,14 @@ def propagate(
     bounds: Iterable[Bound],
     *,
     box: Box | None = None,
-    max_sweeps: int = 60,
-    rtol: float = 1e-10,
+    max_revisions: int | None = None,
 ) -> Box | None:
     """Contract the box of every node under ``bounds`` (HC4 to a fixpoint).
+
+    Each inner node is a constraint ``node = op(children)``; revising it
+    narrows the node by forward evaluation and its children by backward
+    projection. A worklist revisits only the constraints next to an interval
+    that narrowed significantly (AC3 style), until none is left.
 
     Parameters
     ----------
@@ -398,11 +425,9 @@ def propagate(
         The active constraints, in canonical units.
     box : Box, optional
         A starting box (for branching); the graph's physical bounds by default.
-    max_sweeps : int
-        Forward-backward sweeps at most.
-    rtol : float
-        A sweep that narrows no interval by more than this fraction of its
-        width ends the iteration.
+    max_revisions : int, optional
+        Revisions at most (60 per inner node by default): slow, asymptotic
+        contraction is cut off there, which keeps the result an enclosure.
 
     Returns
     -------
@@ -421,30 +446,34 @@ def propagate(
             return None
         roots.append(bound.node)
     nodes = graph.subtree(roots)
-    inner = [i for i in nodes if graph.kind[i] >= Op.SUM]
-    reverse = inner[::-1]
-    for _ in range(max_sweeps):
-        before = [(hi[i] - lo[i]) for i in nodes]
-        for i in inner:
-            flo, fhi = _forward(graph, i, lo, hi)
-            if _narrow(i, flo, fhi, lo, hi) < 0:
-                return None
-        for i in reverse:
-            status, _ = _backward(graph, i, lo, hi)
-            if status < 0:
-                return None
-        progress = False
-        for w_old, i in zip(before, nodes, strict=True):
-            w_new = hi[i] - lo[i]
-            if w_old == _INF:
-                if w_new < _INF:
-                    progress = True
-                    break
-            elif w_new < w_old * (1.0 - rtol) - 1e-300:
-                progress = True
-                break
-        if not progress:
-            break
+    kind = graph.kind
+    inner = [i for i in nodes if kind[i] >= Op.SUM]
+    members = set(inner)
+    parents = graph.parents()
+    queue = deque(inner)
+    queued = set(inner)
+    budget = max_revisions if max_revisions is not None else 60 * len(inner) + 100
+    while queue and budget > 0:
+        budget -= 1
+        i = queue.popleft()
+        queued.discard(i)
+        flo, fhi = _forward(graph, i, lo, hi)
+        status = _narrow(i, flo, fhi, lo, hi)
+        if status < 0:
+            return None
+        bstatus, changed = _backward(graph, i, lo, hi)
+        if bstatus < 0:
+            return None
+        if status == 2:
+            changed.append(i)
+        for n in changed:
+            if n in members and n not in queued and n != i:
+                queue.append(n)
+                queued.add(n)
+            for p in parents[n]:
+                if p in members and p not in queued:
+                    queue.append(p)
+                    queued.add(p)
     return lo, hi
 
 

@@ -265,7 +265,7 @@ def check_release(
     for relation in problem.relations:
         local = [f for f in relation.figures if f in bounds]
         violated = len(local) > 1 and solver.proved_empty(
-            solver.only(local), branch=False
+            solver.local(local), branch=False
         )
         relations.append(
             RelationResult(

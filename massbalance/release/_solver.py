@@ -73,6 +73,7 @@ class Feasibility:
         self._cost_cache: dict[
             tuple[int, frozenset[str]], tuple[float, dict[str, tuple[float, float]]]
         ] = {}
+        self._vars_cache: dict[int, frozenset[int]] = {}
         self._split()
 
     def _split(self) -> None:
@@ -90,9 +91,12 @@ class Feasibility:
             return [v for v in graph.subtree([b.node]) if graph.kind[v] == Op.VAR]
 
         bound_vars: list[tuple[Bound, list[int]]] = []
+        self._bounds_at: dict[int, list[Bound]] = {}
         for b in [*self.structural, *self.figures.values()]:
             vs = variables(b)
             bound_vars.append((b, vs))
+            for v in vs:
+                self._bounds_at.setdefault(v, []).append(b)
             for v in vs[1:]:
                 ra, rb = find(vs[0]), find(v)
                 if ra != rb:
@@ -109,6 +113,23 @@ class Feasibility:
                 self.structural_of.setdefault(comp, []).append(b)
         self.components = sorted(set(self.figures_of) | set(self.structural_of))
         self._find = find
+
+    def _vars_of(self, node: int) -> frozenset[int]:
+        found = self._vars_cache.get(node)
+        if found is None:
+            graph = self.graph
+            found = frozenset(
+                v for v in graph.subtree([node]) if graph.kind[v] == Op.VAR
+            )
+            self._vars_cache[node] = found
+        return found
+
+    def local(self, keys: Iterable[str]) -> list[Bound]:
+        """The figures ``keys`` and the structural bounds on their variables only."""
+        figures = [self.figures[k] for k in keys]
+        near = {v for b in figures for v in self._vars_of(b.node)}
+        structural = [b for b in self.structural if self._vars_of(b.node) & near]
+        return structural + figures
 
     def component_of_node(self, node: int) -> int:
         """The component of an expression node (-1 if it holds no variable)."""
@@ -266,8 +287,10 @@ class Feasibility:
                 (k, aim) for k in range(2, len(candidates)) for aim in (True, False)
             ]
         else:
-            attempts = [(k, True) for k in range(len(candidates))]
-            attempts += [(k, False) for k in range(2)]
+            # nearby witnesses first (cheap when they are close), then the
+            # printed values, then the middle of the box
+            attempts = [(k, True) for k in range(2, len(candidates))]
+            attempts += [(1, True), (0, True), (1, False), (0, False)]
             attempts += [(-1, True), (-1, False)]  # from a dive, computed when needed
         nfev = 50 if quick else 200
         for k, aim_inside in attempts:
@@ -296,6 +319,8 @@ class Feasibility:
                     jac=jac,
                     bounds=(zlo, zhi),
                     method="trf",
+                    # an SVD per step is slow on large components: use LSMR there
+                    tr_solver="exact" if len(free) <= 40 else "lsmr",
                     xtol=1e-15,
                     ftol=1e-15,
                     gtol=1e-15,
@@ -663,15 +688,34 @@ class Feasibility:
         return best_cost, best
 
     def enclosure(
-        self, released: Iterable[str], node: int
+        self, released: Iterable[str], node: int, *, radius: int | None = 2
     ) -> tuple[float, float] | None:
-        """Rigorous range of ``node`` with ``released`` figures out; None if empty."""
-        comp = self.component_of_node(node)
-        bounds = (
-            self.active(released, [comp])
-            if comp in self.structural_of or comp in self.figures_of
-            else []
-        )
+        """Rigorous range of ``node`` with ``released`` figures out; None if empty.
+
+        Propagates the bounds within ``radius`` steps of the node (bounds that
+        share a variable with it, then with those): leaving distant bounds out
+        only widens the enclosure, never makes it wrong. ``radius=None`` takes
+        the node's whole component.
+        """
+        out = set(released)
+        if radius is None:
+            comp = self.component_of_node(node)
+            bounds = self.active(out, [comp]) if comp in self.components else []
+        else:
+            near: set[int] = set(self._vars_of(node))
+            chosen: dict[int, Bound] = {}
+            for _ in range(radius):
+                found = [
+                    b
+                    for v in near
+                    for b in self._bounds_at.get(v, ())
+                    if id(b) not in chosen
+                ]
+                for b in found:
+                    if b.key not in out or b.key not in self.figures:
+                        chosen[id(b)] = b
+                near = {v for b in found for v in self._vars_of(b.node)}
+            bounds = list(chosen.values())
         box = propagate(self.graph, bounds)
         if box is None:
             return None

@@ -19,14 +19,21 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import Any, Protocol
 
+import numpy as np
 from hypothesis import strategies as st
 
-__all__ = ["GeneratedRelease", "print_value", "rounded_releases"]
+__all__ = [
+    "GeneratedRelease",
+    "print_value",
+    "render_release",
+    "rounded_releases",
+    "synthetic_release",
+]
 
 _TROY_OUNCE_T = 31.1034768e-6  # tonnes per troy ounce (exact by definition)
 _POUND_T = 0.45359237e-3  # tonnes per pound (exact by definition)
@@ -89,6 +96,101 @@ def print_value(
     return f"{text} {unit}", step
 
 
+class _Source(Protocol):
+    """Where random draws come from: hypothesis, or a seeded numpy generator."""
+
+    def uniform(self, lo: float, hi: float) -> float: ...
+    def integer(self, lo: int, hi: int) -> int: ...
+    def choice(self, options: Sequence[str]) -> str: ...
+
+
+Spec = tuple[float, str, int, str]  # (true value, unit, digits, mode)
+
+
+def _mill_figures(
+    src: _Source,
+    period: str,
+    rounding: str,
+    min_digits: int,
+    max_digits: int,
+    *,
+    full: bool = False,
+) -> tuple[dict[str, Spec], int]:
+    """True figures of one period of a Pb/Zn/Ag mill, each with its printing.
+
+    Cross-assays and the tail are printed in some draws, always if ``full``.
+    """
+    feed = src.uniform(1e3, 1e6)
+    days = src.integer(28, 366)
+    head = {
+        "Ag": src.uniform(20e-6, 2000e-6),
+        "Pb": src.uniform(0.005, 0.15),
+        "Zn": src.uniform(0.005, 0.15),
+    }
+    pull = {"pb_conc": src.uniform(0.01, 0.2), "zn_conc": src.uniform(0.005, 0.1)}
+    # recovery of each element to each concentrate, by construction < 1 in all
+    rec = {
+        "pb_conc": {
+            "Pb": src.uniform(0.5, 0.97),
+            "Zn": src.uniform(0.005, 0.2),
+            "Ag": src.uniform(0.3, 0.9),
+        }
+    }
+    rec["zn_conc"] = {
+        "Pb": (1 - rec["pb_conc"]["Pb"]) * src.uniform(0.01, 1.0) * 0.5,
+        "Zn": (1 - rec["pb_conc"]["Zn"]) * src.uniform(0.3, 0.9),
+        "Ag": (1 - rec["pb_conc"]["Ag"]) * src.uniform(0.01, 1.0) * 0.9,
+    }
+    for s in pull:  # a concentrate cannot be more than ~90 % metal: widen its pull
+        metal = sum(rec[s][e] * head[e] for e in head)
+        pull[s] = max(pull[s], metal / 0.9)
+    grades = {
+        s: {e: rec[s][e] * head[e] / pull[s] for e in head}
+        for s in ("pb_conc", "zn_conc")
+    }
+    masses = {"ore_processed": feed, **{s: pull[s] * feed for s in pull}}
+    figures: dict[str, Spec] = {}
+
+    def add(fid: str, value: float, unit_label: str) -> None:
+        digits = src.integer(min_digits, max_digits)
+        mode = rounding if rounding != "either" else src.choice(["nearest", "truncate"])
+        figures[f"{period}.{fid}"] = (value, unit_label, digits, mode)
+
+    for stream, mass in masses.items():
+        add(f"mass.{stream}", mass, "t")
+    add("grade.ore_processed.Ag", head["Ag"] * 1e6, "g/t")
+    add("grade.ore_processed.Pb", head["Pb"] * 100, "%")
+    add("grade.ore_processed.Zn", head["Zn"] * 100, "%")
+    cross = full or src.integer(0, 1) == 1
+    if full or src.integer(0, 3) == 0:  # a printed tail makes the balance exact
+        tail = feed - sum(masses[s] for s in pull)
+        add("mass.tail", tail, "t")
+        for e, unit_label, scale in (
+            ("Ag", "g/t", 1e6),
+            ("Pb", "%", 100),
+            ("Zn", "%", 100),
+        ):
+            left = head[e] * feed - sum(masses[s] * grades[s][e] for s in pull)
+            add(f"grade.tail.{e}", left / tail * scale, unit_label)
+    for stream, main in (("pb_conc", "Pb"), ("zn_conc", "Zn")):
+        add(f"grade.{stream}.Ag", grades[stream]["Ag"] * 1e6, "g/t")
+        add(f"grade.{stream}.{main}", grades[stream][main] * 100, "%")
+        if cross:
+            other = "Zn" if main == "Pb" else "Pb"
+            add(f"grade.{stream}.{other}", grades[stream][other] * 100, "%")
+    ag = sum(masses[s] * grades[s]["Ag"] for s in ("pb_conc", "zn_conc"))
+    add("contained.Ag", ag / _TROY_OUNCE_T, "oz")
+    pb = masses["pb_conc"] * grades["pb_conc"]["Pb"]
+    add("contained.Pb", pb / _POUND_T, "lb")
+    zn = masses["zn_conc"] * grades["zn_conc"]["Zn"]
+    add("contained.Zn", zn / _POUND_T, "lb")
+    add("recovery.Ag", (rec["pb_conc"]["Ag"] + rec["zn_conc"]["Ag"]) * 100, "%")
+    add("recovery.Pb", rec["pb_conc"]["Pb"] * 100, "%")
+    add("recovery.Zn", rec["zn_conc"]["Zn"] * 100, "%")
+    add("throughput", feed / days, "t/d")
+    return figures, days
+
+
 @st.composite
 def rounded_releases(
     draw: Callable[[st.SearchStrategy[Any]], Any],
@@ -109,89 +211,139 @@ def rounded_releases(
     if isinstance(rounding, st.SearchStrategy):
         rounding = draw(rounding)
     assert isinstance(rounding, str)
-    unit = st.floats(0.01, 1.0)
-    feed = draw(st.floats(1e3, 1e6))
-    days = draw(st.integers(28, 366))
-    head = {
-        "Ag": draw(st.floats(20e-6, 2000e-6)),
-        "Pb": draw(st.floats(0.005, 0.15)),
-        "Zn": draw(st.floats(0.005, 0.15)),
-    }
-    pull = {
-        "pb_conc": draw(st.floats(0.01, 0.2)),
-        "zn_conc": draw(st.floats(0.005, 0.1)),
-    }
-    # recovery of each element to each concentrate, by construction < 1 in all
-    rec = {
-        "pb_conc": {
-            "Pb": draw(st.floats(0.5, 0.97)),
-            "Zn": draw(st.floats(0.005, 0.2)),
-            "Ag": draw(st.floats(0.3, 0.9)),
-        }
-    }
-    rec["zn_conc"] = {
-        "Pb": (1 - rec["pb_conc"]["Pb"]) * draw(unit) * 0.5,
-        "Zn": (1 - rec["pb_conc"]["Zn"]) * draw(st.floats(0.3, 0.9)),
-        "Ag": (1 - rec["pb_conc"]["Ag"]) * draw(unit) * 0.9,
-    }
-    for s in pull:  # a concentrate cannot be more than ~90 % metal: widen its pull
-        metal = sum(rec[s][e] * head[e] for e in head)
-        pull[s] = max(pull[s], metal / 0.9)
-    grades = {
-        s: {e: rec[s][e] * head[e] / pull[s] for e in head}
-        for s in ("pb_conc", "zn_conc")
-    }
-    masses = {"ore_processed": feed, **{s: pull[s] * feed for s in pull}}
 
-    figures: dict[
-        str, tuple[float, str, int, str]
-    ] = {}  # id -> (value, unit, digits, mode)
+    class Drawn:
+        def uniform(self, lo: float, hi: float) -> float:
+            return float(draw(st.floats(lo, hi)))
 
-    def add(fid: str, value: float, unit_label: str) -> None:
-        digits = draw(st.integers(min_digits, max_digits))
-        mode = (
-            rounding
-            if rounding != "either"
-            else draw(st.sampled_from(["nearest", "truncate"]))
-        )
-        figures[fid] = (value, unit_label, digits, mode)
+        def integer(self, lo: int, hi: int) -> int:
+            return int(draw(st.integers(lo, hi)))
 
-    p = "2024Q1"
-    for stream, mass in masses.items():
-        add(f"{p}.mass.{stream}", mass, "t")
-    add(f"{p}.grade.ore_processed.Ag", head["Ag"] * 1e6, "g/t")
-    add(f"{p}.grade.ore_processed.Pb", head["Pb"] * 100, "%")
-    add(f"{p}.grade.ore_processed.Zn", head["Zn"] * 100, "%")
-    cross = draw(st.booleans())
-    for stream, main in (("pb_conc", "Pb"), ("zn_conc", "Zn")):
-        add(f"{p}.grade.{stream}.Ag", grades[stream]["Ag"] * 1e6, "g/t")
-        add(f"{p}.grade.{stream}.{main}", grades[stream][main] * 100, "%")
-        if cross:
-            other = "Zn" if main == "Pb" else "Pb"
-            add(f"{p}.grade.{stream}.{other}", grades[stream][other] * 100, "%")
-    ag = sum(masses[s] * grades[s]["Ag"] for s in ("pb_conc", "zn_conc"))
-    add(f"{p}.contained.Ag", ag / _TROY_OUNCE_T, "oz")
-    add(
-        f"{p}.contained.Pb",
-        masses["pb_conc"] * grades["pb_conc"]["Pb"] / _POUND_T,
-        "lb",
-    )
-    add(
-        f"{p}.contained.Zn",
-        masses["zn_conc"] * grades["zn_conc"]["Zn"] / _POUND_T,
-        "lb",
-    )
-    add(f"{p}.recovery.Ag", (rec["pb_conc"]["Ag"] + rec["zn_conc"]["Ag"]) * 100, "%")
-    add(f"{p}.recovery.Pb", rec["pb_conc"]["Pb"] * 100, "%")
-    add(f"{p}.recovery.Zn", rec["zn_conc"]["Zn"] * 100, "%")
-    add(f"{p}.throughput", feed / days, "t/d")
+        def choice(self, options: Sequence[str]) -> str:
+            return str(draw(st.sampled_from(list(options))))
+
+    figures, days = _mill_figures(Drawn(), "2024Q1", rounding, min_digits, max_digits)
     return render_release(figures, days=days, rounding=rounding)
 
 
+def synthetic_release(
+    n_periods: int = 40,
+    *,
+    seed: int = 0,
+    errors: int = 0,
+    rounding: str = "nearest",
+    min_digits: int = 3,
+    max_digits: int = 5,
+) -> tuple[GeneratedRelease, list[str]]:
+    """A release of ``n_periods`` quarters, with year-on-year changes, for benchmarks.
+
+    Each quarter is a Pb/Zn/Ag mill printed from known true values (about 25
+    figures); each quarter's silver production is compared with the same
+    quarter a year before (a printed percent change), so quarters four apart
+    are linked. ``errors`` mass or contained-metal figures, in distinct
+    quarters, are then moved by 8-20 %.
+
+    Returns
+    -------
+    GeneratedRelease, list of str
+        The release and the ids of the figures that were moved.
+    """
+    rng = np.random.default_rng(seed)
+
+    class Seeded:
+        def uniform(self, lo: float, hi: float) -> float:
+            return float(rng.uniform(lo, hi))
+
+        def integer(self, lo: int, hi: int) -> int:
+            return int(rng.integers(lo, hi + 1))
+
+        def choice(self, options: Sequence[str]) -> str:
+            return str(options[int(rng.integers(len(options)))])
+
+    periods = [f"{2000 + k // 4}Q{k % 4 + 1}" for k in range(n_periods)]
+    all_figures: dict[str, Spec] = {}
+    days: dict[str, int] = {}
+    for period in periods:
+        figures, days[period] = _mill_figures(
+            Seeded(), period, rounding, min_digits, max_digits, full=True
+        )
+        all_figures.update(figures)
+    changes: list[tuple[str, str, str, str | None]] = []
+    for k in range(4, n_periods):
+        before, after = periods[k - 4], periods[k]
+        ratio = (
+            all_figures[f"{after}.contained.Ag"][0]
+            / all_figures[f"{before}.contained.Ag"][0]
+        )
+        change = (ratio - 1.0) * 100.0
+        if abs(change) < 0.5:
+            continue
+        mode = (
+            rounding
+            if rounding != "either"
+            else Seeded().choice(["nearest", "truncate"])
+        )
+        text, step = print_value(abs(change), 3, "%", mode)
+        if change < 0:
+            text = "-" + text
+        changes.append((before, after, text, step))
+    moved: list[str] = []
+    targets = ["mass.pb_conc", "mass.zn_conc", "contained.Pb", "contained.Zn"]
+    for period in rng.choice(periods, size=min(errors, n_periods), replace=False):
+        fid = f"{period}.{targets[int(rng.integers(len(targets)))]}"
+        value, unit_label, digits, mode = all_figures[fid]
+        all_figures[fid] = (
+            value * float(rng.uniform(1.08, 1.2)),
+            unit_label,
+            digits,
+            mode,
+        )
+        moved.append(fid)
+    text_parts = ["[release]", 'issuer = "synthetic"', f'rounding = "{rounding}"', ""]
+    printed: dict[str, str] = {}
+    for period in periods:
+        mine = {k: v for k, v in all_figures.items() if k.startswith(f"{period}.")}
+        body, shown = _render_period(period, mine, days=days[period])
+        text_parts.extend(body)
+        printed.update(shown)
+    for before, after, text, step in changes:
+        text_parts += [
+            "[[changes]]",
+            'figure = "contained.Ag"',
+            f'from = "{before}"',
+            f'to = "{after}"',
+            f'value = "{text}"',
+        ]
+        text_parts += [f'step = "{step}"', ""] if step else [""]
+    generated = GeneratedRelease(
+        text="\n".join(text_parts) + "\n",
+        truth={k: v[0] for k, v in all_figures.items()},
+        printed=printed,
+        rounding=rounding,
+        specs=all_figures,
+    )
+    return generated, moved
+
+
 def render_release(
-    figures: dict[str, tuple[float, str, int, str]], *, days: int, rounding: str
+    figures: dict[str, Spec], *, days: int, rounding: str, period: str = "2024Q1"
 ) -> GeneratedRelease:
     """Print ``figures`` (id -> (true value, unit, digits, mode)) as a release file."""
+    head = ["[release]", 'issuer = "generated"', f'rounding = "{rounding}"', ""]
+    body, printed = _render_period(period, figures, days=days)
+    return GeneratedRelease(
+        text="\n".join(head + body) + "\n",
+        truth={fid: spec[0] for fid, spec in figures.items()},
+        printed=printed,
+        rounding=rounding,
+        specs=dict(figures),
+    )
+
+
+def _render_period(
+    p: str, figures: dict[str, Spec], *, days: int
+) -> tuple[list[str], dict[str, str]]:
+    """The TOML lines of one period, and the printed text of each figure."""
     printed: dict[str, str] = {}
     entries: dict[str, str] = {}
     for fid, (value, unit_label, digits, mode) in figures.items():
@@ -210,19 +362,16 @@ def render_release(
             return entries[fid][:-2] + f", {key} = [{names}] }}"
         return f"{{ value = {entries[fid]}, {key} = [{names}] }}"
 
-    p = "2024Q1"
     lines = [
-        "[release]",
-        'issuer = "generated"',
-        f'rounding = "{rounding}"',
-        "",
         f"[periods.{p}]",
         f"days = {days}",
         'feed = "ore_processed"',
         f"throughput = {fig(f'{p}.throughput')}",
         "",
     ]
-    for stream in ("ore_processed", "pb_conc", "zn_conc"):
+    for stream in ("ore_processed", "pb_conc", "zn_conc", "tail"):
+        if f"{p}.mass.{stream}" not in entries:
+            continue
         lines.append(f"[periods.{p}.streams.{stream}]")
         lines.append(f"mass = {fig(f'{p}.mass.{stream}')}")
         for element in ("Ag", "Pb", "Zn"):
@@ -239,11 +388,5 @@ def render_release(
     lines.append(f"Ag = {metal(f'{p}.contained.Ag', 'in', ['pb_conc', 'zn_conc'])}")
     lines.append(f"Pb = {metal(f'{p}.contained.Pb', 'in', ['pb_conc'])}")
     lines.append(f"Zn = {metal(f'{p}.contained.Zn', 'in', ['zn_conc'])}")
-    truth = {fid: spec[0] for fid, spec in figures.items()}
-    return GeneratedRelease(
-        text="\n".join(lines) + "\n",
-        truth=truth,
-        printed=printed,
-        rounding=rounding,
-        specs=dict(figures),
-    )
+    lines.append("")
+    return lines, printed
