@@ -1,0 +1,436 @@
+"""Every relation kind and option of the release file, on small hand-computed releases.
+
+Each release is a few figures whose arithmetic is done by hand in the comments:
+a consistent version, and a minimally perturbed version where the hand
+arithmetic says which single figure is the cheapest explanation (the culprit
+set of size 1 ranked first, and that figure ``flagged``).
+
+Constants: 1 troy oz = 31.1034768 g, 1 lb = 0.45359237 kg,
+1 short ton = 0.90718474 t. Under ``nearest`` a figure v with step s stands
+for [v - s/2, v + s/2]; under ``truncate`` for [v, v + s] (v >= 0).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from massbalance.io import loads_release
+from massbalance.release import CheckReport, check_release
+
+HEAD = """
+[release]
+issuer = "Test Mining Ltd."
+title = "Hand-checked production table"
+date = 2020-01-01
+"""
+
+
+def check(body: str, **options: object) -> CheckReport:
+    return check_release(loads_release(HEAD + body), **options)  # type: ignore[arg-type]
+
+
+def sole_culprit(report: CheckReport, fid: str) -> None:
+    """``fid`` alone explains the disagreement, and is the cheapest explanation."""
+    assert report.verdict == "inconsistent"
+    sets = [set(c.figures) for c in report.culprits]
+    assert {fid} in sets, sets
+    assert report.culprits[0].figures == (fid,), sets
+    assert report.flagged == (fid,)
+    assert report.figure(fid).status == "flagged"
+
+
+def consistent(report: CheckReport) -> None:
+    assert report.verdict == "consistent", (report.culprits, report.notes)
+    assert report.culprits == ()
+    assert not report.flagged
+
+
+# --------------------------------------------------------------- contained
+
+
+def _contained_ag(value: str) -> str:
+    return f"""
+[periods.P]
+days = 30
+[periods.P.streams.pb_conc]
+mass = "10,000 t"
+Ag = "311 g/t"
+[periods.P.contained]
+Ag = {{ value = "{value}", in = ["pb_conc"] }}
+"""
+
+
+# 10,000 t x 311 g/t = 3,110,000 g = 99,988.7 oz; every value the digits allow:
+# [9,999.5 x 310.5, 10,000.5 x 311.5] = [3,104,844.75, 3,115,155.75] g
+#                                     = [99,823, 100,155] oz = [3,104.8, 3,115.2] kg.
+@pytest.mark.parametrize(
+    ("printed", "perturbed", "culprit"),
+    [
+        # 100,989 oz = 3,141,103 g: the grade must be >= 3,141,103 / 10,000.5 =
+        # 314.1 g/t (2.6 steps out of [310.5, 311.5]); the mass >= 10,084 t
+        # (83 steps); the contained figure <= 100,155 oz (834 steps).
+        ("99,989 oz", "100,989 oz", "P.grade.pb_conc.Ag"),
+        # "102 koz" = [101.5, 102.5] koz: itself 101.5 - 100.155 = 1.35 steps
+        # out; the grade >= 101,500 oz / 10,000.5 t = 315.7 g/t (4.2 steps).
+        ("100 koz", "102 koz", "P.contained.Ag"),
+        # "0.11 Moz" = [0.105, 0.115]: itself (0.105 - 0.10015) / 0.01 = 0.48
+        # steps; the grade >= 326.6 g/t (15 steps).
+        ("0.10 Moz", "0.11 Moz", "P.contained.Ag"),
+        # 3,209.5 kg / 10,000.5 t = 320.9 g/t (9.4 steps); itself 94 steps.
+        ("3,110 kg", "3,210 kg", "P.grade.pb_conc.Ag"),
+        # 3,159,999.5 g / 10,000.5 t = 316.0 g/t (4.5 steps).
+        ("3,110,000 g", "3,160,000 g", "P.grade.pb_conc.Ag"),
+        ("99,989 ounces", "100,989 ounces", "P.grade.pb_conc.Ag"),
+    ],
+)
+def test_contained_silver_in_every_metal_unit(printed, perturbed, culprit):
+    consistent(check(_contained_ag(printed)))
+    sole_culprit(check(_contained_ag(perturbed)), culprit)
+
+
+def _contained_pb(value: str) -> str:
+    return f"""
+[periods.P]
+days = 30
+[periods.P.streams.pb_conc]
+mass = "2,000 t"
+Pb = "50.0 %"
+[periods.P.contained]
+Pb = {{ value = "{value}", in = ["pb_conc"] }}
+"""
+
+
+# 2,000 t x 50.0 % = 1,000 t of lead = 2,204,623 lb; allowed:
+# [1,999.5 x 0.4995, 2,000.5 x 0.5005] = [998.75, 1,001.25] t
+#                                     = [2,201,866, 2,207,378] lb.
+@pytest.mark.parametrize(
+    ("printed", "perturbed", "culprit"),
+    [
+        # 2,234,623 lb = 1,013.6 t: grade >= 50.67 % (6.2 steps of 0.1 %),
+        # mass >= 2,025 t (25 steps), itself 27,245 steps.
+        ("2,204,623 lb", "2,234,623 lb", "P.grade.pb_conc.Pb"),
+        ("2,204,623 lbs", "2,234,623 lbs", "P.grade.pb_conc.Pb"),
+        # "2.3 Mlb" = [2.25, 2.35]: itself (2.25 - 2.2074) / 0.1 = 0.43 steps;
+        # the grade >= 2.25 Mlb = 1,020.6 t / 2,000.5 t = 51.0 % (10 steps).
+        ("2.2 Mlb", "2.3 Mlb", "P.contained.Pb"),
+        # [2.245, 2.255]: itself (2.245 - 2.2074) / 0.01 = 3.8 steps; the grade
+        # >= 1,018.3 t / 2,000.5 t = 50.90 % (8.5 steps).
+        ("2.20 million pounds", "2.25 million pounds", "P.contained.Pb"),
+        ("2,205 klb", "2,235 klb", "P.grade.pb_conc.Pb"),
+        # in tonnes: [998.75, 1,001.25]; "1,010 t" needs grade >= 1,009.5 /
+        # 2,000.5 = 50.46 % (4.1 steps), itself 8.25 steps, mass 17 steps.
+        ("1,000 t", "1,010 t", "P.grade.pb_conc.Pb"),
+    ],
+)
+def test_contained_lead_in_every_metal_unit(printed, perturbed, culprit):
+    consistent(check(_contained_pb(printed)))
+    sole_culprit(check(_contained_pb(perturbed)), culprit)
+
+
+def _contained_two_streams(value: str) -> str:
+    return f"""
+[periods.P]
+days = 30
+[periods.P.streams.pb_conc]
+mass = "1,000 t"
+Ag = "3,000 g/t"
+[periods.P.streams.zn_conc]
+mass = "500 t"
+Ag = "400 g/t"
+[periods.P.contained]
+Ag = {{ value = "{value}", in = ["pb_conc", "zn_conc"] }}
+"""
+
+
+def test_contained_sums_over_several_streams():
+    # 1,000 t x 3,000 g/t + 500 t x 400 g/t = 3,200,000 g = 102,883 oz; allowed
+    # [999.5 x 2,999.5 + 499.5 x 399.5, 1,000.5 x 3,000.5 + 500.5 x 400.5]
+    # = [3,197,550.5, 3,202,450.5] g = [102,803.6, 102,961.2] oz.
+    # (The lead concentrate alone, 3,000,000 g = 96,452 oz, would not do.)
+    report = check(_contained_two_streams("102,883 oz"))
+    consistent(report)
+    implied = report.figure("P.contained.Ag").implied
+    assert implied is not None
+    assert implied[0] == pytest.approx(102_803.6, abs=0.05)
+    assert implied[1] == pytest.approx(102_961.2, abs=0.05)
+    # 103,883 oz = 3,231,102 g: the lead-concentrate grade must reach
+    # (3,231,102 - 200,450) / 1,000.5 = 3,029.1 g/t (28.6 steps), the zinc one
+    # (3,231,102 - 3,002,000) / 500.5 = 457.7 g/t (57 steps), the
+    # lead-concentrate mass 1,010.1 t (9.6 steps)... so the mass is cheapest.
+    sole_culprit(check(_contained_two_streams("103,883 oz")), "P.mass.pb_conc")
+
+
+# ---------------------------------------------------------------- recovery
+
+
+def _recovery(ag: str = "95 %", pb_one: str = "90 %", pb_both: str = "95 %") -> str:
+    return f"""
+[periods.P]
+days = 90
+[periods.P.streams.feed]
+mass = "10,000 t"
+Pb = "10.0 %"
+Ag = "100.0 g/t"
+[periods.P.streams.pb_conc]
+mass = "1,500 t"
+Pb = "60.0 %"
+Ag = "500 g/t"
+[periods.P.streams.zn_conc]
+mass = "2,000 t"
+Pb = "2.5 %"
+Ag = "100 g/t"
+[periods.P.recovery]
+Ag = {{ value = "{ag}", to = ["pb_conc", "zn_conc"] }}
+Pb = [
+    {{ value = "{pb_one}", to = ["pb_conc"] }},
+    {{ value = "{pb_both}", to = ["pb_conc", "zn_conc"] }},
+]
+"""
+
+
+# Lead.  in: 10,000 t x 10.0 % = 1,000 t, allowed [9,999.5 x 0.0995,
+#   10,000.5 x 0.1005] = [994.95, 1,005.05] t.
+#   to pb_conc: 1,500 t x 60.0 % = 900 t, [1,499.5 x 0.5995, 1,500.5 x 0.6005]
+#   = [898.95, 901.05] t -> 90.0 %, allowed [89.44, 90.56] %;
+#   to both: + 2,000 t x 2.5 % = 50 t, [48.99, 51.01] -> 95.0 %, [94.32, 95.69] %.
+# Silver.  in: 10,000 t x 100.0 g/t = 1,000 kg, [999.45, 1,000.55] kg;
+#   out: 1,500 t x 500 g/t + 2,000 t x 100 g/t = 950 kg, [947.95, 952.05] kg
+#   -> 95.0 %, allowed [94.74, 95.26] %.
+def test_recovery_to_several_concentrates_and_an_array_of_recoveries():
+    report = check(_recovery())
+    consistent(report)
+    ids = {f.id for f in report.figures}
+    assert {"P.recovery.Ag", "P.recovery.Pb.pb_conc"} <= ids
+    assert "P.recovery.Pb.pb_conc+zn_conc" in ids
+    assert "P.recovery.Pb" not in ids
+    both = report.figure("P.recovery.Pb.pb_conc+zn_conc").implied
+    assert both is not None
+    # the relation alone: (1,499.5 x 0.5995 + 1,999.5 x 0.0245) / (10,000.5 x
+    # 0.1005) = 94.318 % to (1,500.5 x 0.6005 + 2,000.5 x 0.0255) / (9,999.5 x
+    # 0.0995) = 95.690 %; with the "90 %" to pb_conc holding (<= 90.5 %, >= 89.5 %)
+    # the true range is [89.5 + 48.99 / 1,005.05 x 100, 90.5 + 51.01 / 994.95 x
+    # 100] = [94.37, 95.63] %. The implied range is a rigorous enclosure of it.
+    assert 94.31 < both[0] <= 94.375
+    assert 95.625 <= both[1] < 95.70
+    kinds = {r.id: r.kind for r in report.relations}
+    assert kinds["P.recovery.Pb.pb_conc+zn_conc"] == "recovery"
+
+
+def test_recovery_several_concentrates_perturbed():
+    # "97 %" = [96.5, 97.5]: itself 96.5 - 95.26 = 1.2 steps; the feed grade
+    # <= 952.05 kg / (0.965 x 9,999.5 t) = 98.66 g/t (13 steps of 0.1); the
+    # zinc-concentrate grade >= (0.965 x 999.45 - 751.0) kg / 2,000.5 t
+    # = 106.7 g/t (6.2 steps).
+    sole_culprit(check(_recovery(ag="97 %")), "P.recovery.Ag")
+
+
+def test_recovery_to_both_concentrates_perturbed():
+    # "98 %" = [97.5, 98.5]: itself 97.5 - 95.69 = 1.8 steps; the zinc-
+    # concentrate lead >= (0.975 x 994.95 - 901.05) / 2,000.5 = 3.45 % (9.5
+    # steps); the feed grade would break the 90 % to pb_conc.
+    report = check(_recovery(pb_both="98 %"))
+    sole_culprit(report, "P.recovery.Pb.pb_conc+zn_conc")
+    assert report.figure("P.recovery.Pb.pb_conc").status == "ok"
+
+
+def test_recovery_to_one_concentrate_of_an_array_perturbed():
+    # "93 %" = [92.5, 93.5] against [89.44, 90.56]: 1.9 steps; the lead-
+    # concentrate grade would need 0.925 x 994.95 / 1,500.5 = 61.3 % (12 steps)
+    # and would then break the 95 % to both.
+    sole_culprit(check(_recovery(pb_one="93 %")), "P.recovery.Pb.pb_conc")
+
+
+def _recovery_from_contained(value: str) -> str:
+    return f"""
+[periods.P]
+days = 90
+[periods.P.streams.feed]
+mass = "10,000 t"
+Pb = "10.00 %"
+[periods.P.streams.pb_conc]
+[periods.P.contained]
+Pb = {{ value = "900 t", in = ["pb_conc"] }}
+[periods.P.recovery]
+Pb = {{ value = "{value}", to = ["pb_conc"] }}
+"""
+
+
+def test_recovery_uses_the_contained_figure_of_the_same_streams():
+    # no concentrate tonnes or assays: the metal out is the "900 t" printed,
+    # [899.5, 900.5]; in: [9,999.5 x 0.09995, 10,000.5 x 0.10005]
+    # = [999.45, 1,000.55] t -> [89.90, 90.10] %.
+    report = check(_recovery_from_contained("90 %"))
+    consistent(report)
+    implied = report.figure("P.recovery.Pb").implied
+    assert implied is not None
+    assert implied[0] == pytest.approx(899.5 / 1000.55 * 100, abs=1e-3)
+    assert implied[1] == pytest.approx(900.5 / 999.45 * 100, abs=1e-3)
+    # "92 %": itself 91.5 - 90.10 = 1.4 steps; the feed grade <= 900.5 /
+    # (0.915 x 9,999.5) = 9.842 % (11 steps); the contained >= 914.5 t (14).
+    sole_culprit(check(_recovery_from_contained("92 %")), "P.recovery.Pb")
+
+
+# -------------------------------------------------------------- throughput
+
+
+def _throughput(dates: str, mass: str, rate: str) -> str:
+    return f"""
+[periods.P]
+{dates}
+throughput = "{rate}"
+[periods.P.streams.feed]
+mass = "{mass}"
+"""
+
+
+@pytest.mark.parametrize(
+    ("dates", "days", "mass"),
+    [
+        # 2012 is a leap year: 1..29 February inclusive is 29 days
+        ("start = 2012-02-01\nend = 2012-02-29", 29, "2,900 t"),
+        ("start = 2011-02-01\nend = 2011-02-28", 28, "2,800 t"),
+        # December 31 + January 31 + February 29
+        ("start = 2011-12-01\nend = 2012-02-29", 91, "9,100 t"),
+        ("days = 88", 88, "8,800 t"),
+    ],
+)
+def test_throughput_counts_inclusive_calendar_days(dates, days, mass):
+    # mass / days = 100 t/d, allowed [(m - 0.5) / d, (m + 0.5) / d], within
+    # 100 +- 0.02; one day fewer or more would be 100 +- 1.1 or more.
+    body = _throughput(dates, mass, "100 t/d")
+    assert loads_release(HEAD + body).periods["P"].days == days
+    consistent(check(body))
+    # "104 t/d" = [103.5, 104.5]: itself 3.5 steps; the mass >= 103.5 x d
+    # (>= 88 x 3.5 = 308 steps).
+    sole_culprit(check(_throughput(dates, mass, "104 tpd")), "P.throughput")
+
+
+def test_throughput_over_a_leap_february_is_not_over_28_days():
+    # 2,900 t / 28 d = 103.57 t/d: "104 t/d" fits 28 days, not 29 (100.02 at most)
+    feb = "start = 2012-02-01\nend = 2012-02-29"
+    assert check(_throughput(feb, "2,900 t", "104 t/d")).verdict == "inconsistent"
+
+
+def _operating_days(days: str, rate: str = "100.0 tpd") -> str:
+    return f"""
+[periods.P]
+days = "{days}"
+day_count = "operating"
+throughput = "{rate}"
+[periods.P.streams.feed]
+mass = "8,800 t"
+"""
+
+
+def test_printed_operating_days_are_a_figure():
+    # days "88" = [87.5, 88.5]: 8,800 t / d in [8,799.5 / 88.5, 8,800.5 / 87.5]
+    # = [99.43, 100.58] t/d, which meets "100.0 tpd" = [99.95, 100.05].
+    report = check(_operating_days("88"))
+    consistent(report)
+    assert report.figure("P.days").status == "ok"
+    implied = report.figure("P.days").implied
+    assert implied is not None
+    # d = m / T in [8,799.5 / 100.05, 8,800.5 / 99.95] = [87.95, 88.05]
+    assert implied[0] == pytest.approx(8799.5 / 100.05, abs=1e-4)
+    assert implied[1] == pytest.approx(8800.5 / 99.95, abs=1e-4)
+    # days "86" = [85.5, 86.5]: 8,800 t / d >= 8,799.5 / 86.5 = 101.73 t/d.
+    # The days must reach 8,799.5 / 100.05 = 87.95 (1.45 steps); the rate
+    # 101.73 (16.8 steps of 0.1); the mass 100.05 x 86.5 = 8,654 (145 steps).
+    sole_culprit(check(_operating_days("86")), "P.days")
+
+
+# ------------------------------------------------------------------ change
+
+
+def _change_mass(a: str, b: str, value: str) -> str:
+    return f"""
+[periods.A]
+days = 90
+[periods.A.streams.feed]
+mass = "{a}"
+[periods.B]
+days = 90
+[periods.B.streams.feed]
+mass = "{b}"
+[[changes]]
+figure = "mass.feed"
+from = "A"
+to = "B"
+value = "{value}"
+"""
+
+
+def test_change_increase_on_mass():
+    # 1,300 / 1,000 - 1 = 30 %, allowed [1,299.5 / 1,000.5, 1,300.5 / 999.5] - 1
+    # = [29.88, 30.12] %.
+    report = check(_change_mass("1,000 t", "1,300 t", "30 %"))
+    consistent(report)
+    assert report.figure("change.mass.feed.A-B").status == "ok"
+    # "35 %" = [34.5, 35.5]: itself 4.4 steps; B's mass >= 1.345 x 999.5
+    # = 1,344 t (44 steps).
+    sole_culprit(
+        check(_change_mass("1,000 t", "1,300 t", "35 %")), "change.mass.feed.A-B"
+    )
+
+
+@pytest.mark.parametrize("printed", ["(2.3 %)", "-2.3 %", "−2.3 %"])
+def test_change_decrease_on_mass(printed):
+    # 9,770 / 10,000 - 1 = -2.30 %, allowed [9,769.5 / 10,000.5,
+    # 9,770.5 / 9,999.5] - 1 = [-2.310, -2.290] %; "-2.3 %" = [-2.35, -2.25].
+    consistent(check(_change_mass("10,000 t", "9,770 t", printed)))
+    # the sign is read: +2.3 % is a different figure
+    assert check(_change_mass("10,000 t", "9,770 t", "2.3 %")).verdict == (
+        "inconsistent"
+    )
+    # "(2.5 %)" = [-2.55, -2.45]: itself (2.45 - 2.310) / 0.1 = 1.4 steps;
+    # B's mass <= 0.9755 x 10,000.5 = 9,755.5 t (14 steps).
+    sole_culprit(
+        check(_change_mass("10,000 t", "9,770 t", "(2.5 %)")), "change.mass.feed.A-B"
+    )
+
+
+def test_negative_change_under_truncate_is_mirrored():
+    # truncated: A in [10,000, 10,001], B in [9,762, 9,763], so the change is
+    # in [9,762 / 10,001, 9,763 / 10,000] - 1 = [-2.390, -2.370] %.
+    # "-2.3 %" truncated towards zero stands for [-2.4, -2.3]: consistent
+    # (read as [-2.3, -2.2] it would not be).
+    body = _change_mass("10,000 t", "9,762 t", "-2.3 %")
+    consistent(check(body, rounding="truncate"))
+    # nearest: [-2.35, -2.25] against [-2.390, -2.370] (nearly the same range):
+    # the change must move 0.2 steps; B's mass 9,764.5 t (2 steps).
+    sole_culprit(check(body, rounding="nearest"), "change.mass.feed.A-B")
+    # "-2.4 %" truncated is [-2.5, -2.4], short of -2.390 by 0.1 step
+    body = _change_mass("10,000 t", "9,762 t", "(2.4 %)")
+    sole_culprit(check(body, rounding="truncate"), "change.mass.feed.A-B")
+    consistent(check(body, rounding="nearest"))  # [-2.45, -2.35]
+    consistent(check(body, rounding="either"))
+
+
+def _change_contained(value: str) -> str:
+    return f"""
+[periods.A]
+days = 90
+[periods.A.streams.pb_conc]
+[periods.A.contained]
+Ag = {{ value = "100,000 oz", in = ["pb_conc"] }}
+[periods.B]
+days = 90
+[periods.B.streams.pb_conc]
+[periods.B.contained]
+Ag = {{ value = "130,000 oz", in = ["pb_conc"] }}
+[[changes]]
+figure = "contained.Ag"
+from = "A"
+to = "B"
+value = "{value}"
+"""
+
+
+def test_change_on_contained_metal():
+    # 130,000 / 100,000 - 1 = 30.00 % (the ounces are printed to 1 oz)
+    report = check(_change_contained("30 %"))
+    consistent(report)
+    fid = "change.contained.Ag.A-B"
+    assert {r.kind for r in report.relations if fid in r.figures} == {"change"}
+    # "31 %" = [30.5, 31.5]: itself 0.5 steps; B >= 130,499.5 oz (499 steps)
+    sole_culprit(check(_change_contained("31 %")), fid)
