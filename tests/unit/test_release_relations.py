@@ -434,3 +434,286 @@ def test_change_on_contained_metal():
     assert {r.kind for r in report.relations if fid in r.figures} == {"change"}
     # "31 %" = [30.5, 31.5]: itself 0.5 steps; B >= 130,499.5 oz (499 steps)
     sole_culprit(check(_change_contained("31 %")), fid)
+
+
+# ------------------------------------------------------------------- total
+
+_QUARTERS = """
+[periods.Q1]
+days = 90
+[periods.Q1.streams.feed]
+mass = "1,000 t"
+Pb = "10.0 %"
+[periods.Q1.streams.pb_conc]
+mass = "150 t"
+Pb = "60.0 %"
+[periods.Q1.contained]
+Pb = { value = "90 t", in = ["pb_conc"] }
+
+[periods.Q2]
+days = 91
+[periods.Q2.streams.feed]
+mass = "1,200 t"
+Pb = "9.0 %"
+[periods.Q2.streams.pb_conc]
+mass = "160 t"
+Pb = "60.0 %"
+[periods.Q2.contained]
+Pb = { value = "96 t", in = ["pb_conc"] }
+
+[periods.Q3]
+days = 92
+[periods.Q3.streams.feed]
+mass = "800 t"
+Pb = "12.0 %"
+[periods.Q3.streams.pb_conc]
+mass = "140 t"
+Pb = "60.0 %"
+[periods.Q3.contained]
+Pb = { value = "84 t", in = ["pb_conc"] }
+"""
+
+
+def _ytd(
+    mass: str = "3,000 t",
+    grade: str = "10.1 %",
+    contained: str = "270 t",
+    recovery: str = "89 %",
+) -> str:
+    return (
+        _QUARTERS
+        + f"""
+[periods.YTD]
+days = 273
+[periods.YTD.streams.feed]
+mass = "{mass}"
+Pb = "{grade}"
+[periods.YTD.streams.pb_conc]
+mass = "450 t"
+Pb = "60.0 %"
+[periods.YTD.contained]
+Pb = {{ value = "{contained}", in = ["pb_conc"] }}
+[periods.YTD.recovery]
+Pb = {{ value = "{recovery}", to = ["pb_conc"] }}
+
+[[totals]]
+total = "YTD"
+parts = ["Q1", "Q2", "Q3"]
+"""
+    )
+
+
+# Feed: 1,000 + 1,200 + 800 = 3,000 t, allowed [2,998.5, 3,001.5] t; lead in
+# the feed 100 + 108 + 96 = 304 t, allowed [999.5 x 0.0995 + 1,199.5 x 0.0895 +
+# 799.5 x 0.1195, ...] = [302.35, 305.66] t, so the YTD grade, tonnage-weighted,
+# is in [302.35 / 3,001.5, 305.66 / 2,998.5] = [10.07, 10.19] % ("10.1 %" fits;
+# the plain mean of 10.0, 9.0 and 12.0 % is 10.33 % and does not).
+# Lead concentrate: 150 + 160 + 140 = 450 t at 60.0 %: 270 t, and the quarters'
+# contained figures allow [89.63 + 95.62 + 83.63, 90.38 + 96.38 + 84.37]
+# = [268.88, 271.13] t. Recovery 270 / 304 = 88.8 %, in [87.96, 89.68] %.
+def test_total_adds_masses_and_metal_and_weights_grades():
+    report = check(_ytd())
+    consistent(report)
+    relation = next(r for r in report.relations if r.kind == "total")
+    assert "YTD.mass.feed" in relation.figures
+    assert "Q2.mass.feed" in relation.figures
+    grade = report.figure("YTD.grade.feed.Pb").implied
+    assert grade is not None
+    # released, the YTD grade is the quarters' lead over the YTD mass, which
+    # its own "3,000 t" holds to [2,999.5, 3,000.5]. The quarters allow
+    # [302.34575, 305.65575] t of lead in the feed, but the YTD recovery
+    # ("89 %" >= 88.5 %) of at most "270 t" (270.5 t) caps it at
+    # 270.5 / 0.885 = 305.6497 t: [302.34575 / 3,000.5, 305.6497 / 2,999.5]
+    # = [10.0765, 10.1900] %.
+    assert grade[0] == pytest.approx(302.34575 / 3000.5 * 100, abs=1e-6)
+    assert grade[1] == pytest.approx(270.5 / 0.885 / 2999.5 * 100, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("change", "culprit"),
+    [
+        # "3.1 kt" = [3,050, 3,150] t against [2,998.5, 3,001.5]: 0.485 steps
+        # of 100 t; a quarter's mass would move 48.5 steps of 1 t.
+        ({"mass": "3.1 kt"}, "YTD.mass.feed"),
+        # "280 t" against [268.88, 271.13]: only the YTD figure itself can go
+        # (each quarter's contained is pinned by its own mass x grade).
+        ({"contained": "280 t"}, "YTD.contained.Pb"),
+        # "10.5 %" = [10.45, 10.55] against [10.07, 10.19]: 2.6 steps; a
+        # quarter's grade would move about 10 steps.
+        ({"grade": "10.5 %"}, "YTD.grade.feed.Pb"),
+        # the plain mean of the quarters' grades, 10.33 %: 0.6 steps off
+        ({"grade": "10.3 %"}, "YTD.grade.feed.Pb"),
+        # "92 %" = [91.5, 92.5] against [87.96, 89.68] %: 1.8 steps; the YTD
+        # feed grade is a sum of the quarters and cannot move alone.
+        ({"recovery": "92 %"}, "YTD.recovery.Pb"),
+    ],
+)
+def test_an_inconsistent_total_is_caught(change, culprit):
+    sole_culprit(check(_ytd(**change)), culprit)
+
+
+def test_total_mass_printed_to_the_tonne():
+    # "3,004 t" = [3,003.5, 3,004.5] against [2,998.5, 3,001.5]: 2 steps;
+    # every one of the four masses is a culprit of its own, the YTD one no
+    # cheaper (2 steps each), so only the verdict and the set are certain.
+    report = check(_ytd(mass="3,004 t"))
+    assert report.verdict == "inconsistent"
+    assert {"YTD.mass.feed"} in [set(c.figures) for c in report.culprits]
+
+
+# --------------------------------------------------------------- duplicate
+
+
+def _duplicates(mass: str, grade: str, recovery: str, rate: str) -> str:
+    return f"""
+[periods.P]
+start = 2012-02-01
+end = 2012-02-29
+throughput = {{ value = "100 t/d", also = ["{rate}"] }}
+[periods.P.streams.feed]
+mass = {{ value = "2,900 t", also = ["{mass}"] }}
+Pb = {{ value = "10.0 %", also = ["{grade}"] }}
+[periods.P.streams.pb_conc]
+mass = "450 t"
+Pb = "60.0 %"
+[periods.P.recovery]
+Pb = {{ value = "93 %", to = ["pb_conc"], also = ["{recovery}"] }}
+"""
+
+
+# 29 days; 2,900 t / 29 = 100 t/d in [99.98, 100.02]; recovery 270 / 290 =
+# 93.1 %, in [449.5 x 0.5995 / (2,900.5 x 0.1005), 450.5 x 0.6005 / (2,899.5 x
+# 0.0995)] = [92.45, 93.77] %.
+_GOOD = {
+    "mass": "2.9 kt",
+    "grade": "10 %",
+    "recovery": "93.1 %",
+    "rate": "100 tonnes per day",
+}
+
+
+def test_duplicates_on_every_figure_kind():
+    report = check(_duplicates(**_GOOD))
+    consistent(report)
+    kinds = {r.id: r.kind for r in report.relations}
+    for fid in ("P.mass.feed", "P.grade.feed.Pb", "P.recovery.Pb", "P.throughput"):
+        assert kinds[f"{fid}.also"] == "duplicate"
+        assert report.figure(f"{fid}.also1").status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("key", "printed", "culprit"),
+    [
+        # "2.8 kt" = [2,750, 2,850] t: the 2,900 t printing is [2,899.5,
+        # 2,900.5]; the also printing is 0.495 steps of 100 t off.
+        ("mass", "2.8 kt", "P.mass.feed.also1"),
+        # "11 %" = [10.5, 11.5] against [9.95, 10.05]: 0.45 steps of 1 %
+        ("grade", "11 %", "P.grade.feed.Pb.also1"),
+        # "94.1 %" = [94.05, 94.15] cannot meet "93 %" = [92.5, 93.5] at all
+        ("recovery", "94.1 %", "P.recovery.Pb.also1"),
+        # "99 tonnes per day" = [98.5, 99.5] against 2,900 t / 29 d >= 99.98
+        ("rate", "99 tonnes per day", "P.throughput.also1"),
+    ],
+)
+def test_a_duplicate_printing_off_is_the_culprit(key, printed, culprit):
+    sole_culprit(check(_duplicates(**{**_GOOD, key: printed})), culprit)
+
+
+# ---------------------------------------------------------------- moisture
+
+
+def _moisture(moisture: str, dry: str | None = '"920 t"') -> str:
+    mass = "" if dry is None else f"mass = {dry}\n"
+    return f"""
+[periods.P]
+days = 30
+[periods.P.streams.pb_conc]
+wet_mass = "1,000 t"
+moisture = "{moisture}"
+{mass}"""
+
+
+def test_moisture_relates_wet_and_dry_mass():
+    # 1,000 t x (1 - 8 %) = 920 t; allowed [999.5 x 0.915, 1,000.5 x 0.925]
+    # = [914.5, 925.5] t.
+    report = check(_moisture("8 %"))
+    consistent(report)
+    relation = next(r for r in report.relations if r.kind == "moisture")
+    assert set(relation.figures) == {
+        "P.wet_mass.pb_conc",
+        "P.moisture.pb_conc",
+        "P.mass.pb_conc",
+    }
+    implied = report.figure("P.mass.pb_conc").implied
+    assert implied is not None
+    # the dry mass the other two allow: [914.5425, 925.4625] t
+    assert implied[0] == pytest.approx(999.5 * 0.915, abs=1e-6)
+    assert implied[1] == pytest.approx(1000.5 * 0.925, abs=1e-6)
+    # "6 %" = [5.5, 6.5]: dry in [999.5 x 0.935, 1,000.5 x 0.945] = [934.5,
+    # 945.5]. The moisture must reach 1 - 920.5 / 999.5 = 7.90 % (1.4 steps);
+    # the dry mass 934.5 t (14 steps); the wet mass 920.5 / 0.935 = 984.5 t
+    # (15 steps).
+    sole_culprit(check(_moisture("6 %")), "P.moisture.pb_conc")
+
+
+def _wet_only(moisture: str) -> str:
+    return f"""
+[periods.P]
+days = 30
+[periods.P.streams.pb_conc]
+wet_mass = "1,087 t"
+moisture = "{moisture}"
+Pb = "50.0 %"
+[periods.P.contained]
+Pb = {{ value = "500 t", in = ["pb_conc"] }}
+"""
+
+
+def test_dry_mass_from_wet_mass_and_moisture_feeds_other_relations():
+    # dry = 1,087 t x (1 - 8 %) = 1,000 t, in [1,086.5 x 0.915, 1,087.5 x
+    # 0.925] = [994.1, 1,005.9] t; lead at 50.0 %: [496.6, 503.5] t, "500 t" fits.
+    consistent(check(_wet_only("8 %")))
+    # "6 %": dry in [1,015.9, 1,027.7] t, lead >= 507.4 t. The moisture must
+    # reach 1 - 500.5 / (0.4995 x 1,086.5) = 7.78 % (1.3 steps); the grade
+    # 500.5 / 1,015.9 = 49.27 % (6.8 steps); the contained 6.9 steps.
+    sole_culprit(check(_wet_only("6 %")), "P.moisture.pb_conc")
+
+
+# -------------------------------------------------------------- equivalent
+
+
+def _equivalent(ag: str, value: str = "132,759 oz") -> str:
+    return f"""
+[periods.P]
+days = 90
+[periods.P.streams.pb_conc]
+[periods.P.contained]
+Ag = {{ value = "{ag}", in = ["pb_conc"] }}
+Pb = {{ value = "1,000,000 lb", in = ["pb_conc"] }}
+[periods.P.equivalent.AgEq]
+value = "{value}"
+prices = {{ Ag = "29 USD/oz", Pb = "0.95 USD/lb" }}
+"""
+
+
+def test_metal_equivalent():
+    # AgEq = Ag + Pb x 0.95 USD/lb / 29 USD/oz = Ag + 1,000,000 x 0.95 / 29 oz
+    #      = Ag + 32,758.62 oz (the lead figure's +-0.5 lb is +-0.016 oz).
+    # "100 koz" of silver = [99,500, 100,500] oz: AgEq in [132,258.6,
+    # 133,258.6] oz, "132,759 oz" fits. The silver it implies:
+    # [132,758.5 - 1,000,000.5 x 0.95 / 29, 132,759.5 - 999,999.5 x 0.95 / 29]
+    # = [132,758.5 - 32,758.6371, 132,759.5 - 32,758.6043]
+    # = [99,999.8629, 100,000.8957] oz.
+    report = check(_equivalent("100 koz"))
+    consistent(report)
+    assert report.figure("P.equivalent.AgEq").status == "ok"
+    implied = report.figure("P.contained.Ag").implied
+    assert implied is not None
+    assert implied[0] == pytest.approx(99.9998629, abs=1e-7)
+    assert implied[1] == pytest.approx(100.0008957, abs=1e-7)
+    # "102 koz" = [101.5, 102.5] koz: itself (101,500 - 100,000.9) / 1,000
+    # = 1.5 steps; the AgEq 1,499 steps of 1 oz; the lead 45,800 lb.
+    sole_culprit(check(_equivalent("102 koz")), "P.contained.Ag")
+    # and the equivalent itself, when it is the coarse one:
+    # "135 koz" = [134.5, 135.5] koz against [132.758, 132.760]: 1.74 steps
+    sole_culprit(check(_equivalent("100,000 oz", "135 koz")), "P.equivalent.AgEq")
