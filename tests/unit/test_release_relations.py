@@ -1074,6 +1074,90 @@ def test_the_files_rounding_is_the_default():
     assert check_release(release, rounding="nearest").verdict == "inconsistent"
 
 
+# ------------------------------------------------------ relations combined
+
+
+def test_change_on_an_array_recovery_and_on_throughput():
+    # the same recovery to pb_conc (90 %) in A and B: a change of 0 %, allowed
+    # [89.44 / 90.56, 90.56 / 89.44] - 1 = [-1.2, +1.3] %.
+    body = (
+        _recovery().replace("[periods.P", "[periods.A")
+        + _recovery().replace("[periods.P", "[periods.B")
+        + """
+[[changes]]
+figure = "recovery.Pb.pb_conc"
+from = "A"
+to = "B"
+value = "0 %"
+"""
+    )
+    report = check(body)
+    consistent(report)
+    assert report.figure("change.recovery.Pb.pb_conc.A-B").status == "ok"
+    # throughput: A 2,900 t / 29 d = 100 t/d (leap February), B 3,190 t / 29 d
+    # = 110 t/d: +10 %, allowed about [9.96, 10.04] %.
+    feb = "start = 2012-02-01\nend = 2012-02-29"
+    body = (
+        _throughput(feb, "2,900 t", "100 t/d").replace("[periods.P", "[periods.A")
+        + _throughput("days = 29", "3,190 t", "110 t/d").replace(
+            "[periods.P", "[periods.B"
+        )
+        + """
+[[changes]]
+figure = "throughput"
+from = "A"
+to = "B"
+value = "VALUE"
+"""
+    )
+    consistent(check(body.replace("VALUE", "10 %")))
+    # "12 %" = [11.5, 12.5]: itself 1.5 steps; B's mass would need
+    # 1.115 x 2,899.5 = 3,233 t (43 steps)
+    sole_culprit(check(body.replace("VALUE", "12 %")), "change.throughput.A-B")
+
+
+def test_throughput_of_a_total_period():
+    # YTD feed 3,000 t (sum of the quarters) over 273 d = 10.99 t/d
+    body = _ytd().replace(
+        "[periods.YTD]\ndays = 273", '[periods.YTD]\ndays = 273\nthroughput = "RATE"'
+    )
+    consistent(check(body.replace("RATE", "11 t/d")))
+    # "12 t/d" = [11.5, 12.5]: 3,001.5 / 273 = 10.99 at most, 0.51 steps off;
+    # the YTD mass is a sum of three quarters and cannot move alone.
+    sole_culprit(check(body.replace("RATE", "12 t/d")), "YTD.throughput")
+
+
+def test_a_printed_tail_grade():
+    # tail = 1,000 - 150 - 800 = 50 t holding 100 - 90 - 4.8 = 5.2 t of lead:
+    # 10.4 %. "2.0 %" of at most 51.5 t is at most 1.04 t of lead, but the
+    # feed holds at least 99.45 t and the products at most 90.38 + 5.20 =
+    # 95.58 t: the tail holds >= 3.87 t, >= 7.5 % of 51.5 t (over 50 steps;
+    # the tail mass would need 3.87 / 0.0205 = 189 t, 139 steps).
+    tail = '[periods.P.streams.tail]\nmass = "50 t"\nPb = "GRADE"'
+    report = check(_balance(extra=tail.replace("GRADE", "10.4 %")))
+    consistent(report)
+    balance = next(r for r in report.relations if r.kind == "balance")
+    assert "P.grade.tail.Pb" in balance.figures
+    report = check(_balance(extra=tail.replace("GRADE", "2.0 %")))
+    sole_culprit(report, "P.grade.tail.Pb")
+
+
+def test_also_on_printed_days():
+    body = """
+[periods.P]
+days = { value = "88", also = ["88 days"] }
+day_count = "operating"
+throughput = "100.0 tpd"
+[periods.P.streams.feed]
+mass = "8,800 t"
+"""
+    report = check(body)
+    consistent(report)
+    assert report.figure("P.days.also1").status == "ok"
+    # "86 days" = [85.5, 86.5] cannot meet "88" = [87.5, 88.5]
+    sole_culprit(check(body.replace('"88 days"', '"86 days"')), "P.days.also1")
+
+
 # --------------------------------------------------------------------- CLI
 
 
