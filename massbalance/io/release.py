@@ -7,6 +7,7 @@ file, the key or figure id, and the offending value.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import tomllib
@@ -27,7 +28,7 @@ from ..release import (
     StreamSpec,
     Total,
 )
-from ..units import Q_, parse_printed
+from ..units import Q_, parse_printed, ureg
 
 __all__ = ["loads_release", "read_release"]
 
@@ -134,6 +135,13 @@ class _Reader:
             days = raw_days
         elif raw_days is not None:
             days_figures, _ = self.figures(f"{pid}.days", raw_days)
+            # a bare count ("88") is printed in days
+            days_figures = tuple(
+                dataclasses.replace(f, unit=ureg.day, unit_label="d")
+                if not f.unit_label and f.unit == ureg.dimensionless
+                else f
+                for f in days_figures
+            )
         if days is None and not days_figures and day_count == "calendar":
             if start is not None and end is not None:
                 if end < start:

@@ -319,13 +319,15 @@ class _Builder:
         structural = self.problem.structural
         tail_mass = self.mass(p, tail)
         structural.append(Bound(tail_mass, 0.0, _INF, rid))
-        operands = [self.mass(p, s) for s in [*products, feed]]
+        # the tail's own printed mass and grades (a reported tail) are
+        # figures of this relation too
+        operands = [self.mass(p, s) for s in [*products, feed, tail]]
         tail_metals = []
         for element in elements:
             metal = self.stream_metal(p, tail, element)
             tail_metals.append(metal)
             structural.append(Bound(metal, 0.0, _INF, f"{rid}.{element}"))
-            operands += [self.grade(p, s, element) for s in [*products, feed]]
+            operands += [self.grade(p, s, element) for s in [*products, feed, tail]]
         if tail_metals:
             room = g.sum([(1.0, tail_mass)] + [(-1.0, m) for m in tail_metals])
             structural.append(Bound(room, 0.0, _INF, f"{rid}.{tail}"))
