@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -298,8 +299,8 @@ class _Reader:
         )
         return Equivalent(name, base, prices, figures)
 
-    def price(self, where: str, text: Any) -> float:
-        """Price per tonne of metal, in the release's one currency."""
+    def price(self, where: str, text: Any) -> tuple[float, float]:
+        """Price per tonne of metal (one currency), within half its printed step."""
         if not isinstance(text, str):
             raise _fail(where, 'expected a price such as "29 USD/oz"', text)
         bare = " ".join(_CURRENCY.sub(" ", text).split())
@@ -315,7 +316,12 @@ class _Reader:
             raise _fail(where, "must be a price per unit of metal mass", text) from err
         if printed.number <= 0:
             raise _fail(where, "must be a positive price per unit of metal", text)
-        return float(printed.number) / unit_in_tonnes
+        exponent = printed.number.as_tuple().exponent
+        assert isinstance(exponent, int)
+        half = Decimal(1).scaleb(exponent) / 2
+        lo = float(printed.number - half) / unit_in_tonnes
+        hi = float(printed.number + half) / unit_in_tonnes
+        return lo * (1 - 1e-14), hi * (1 + 1e-14)
 
     # --------------------------------------------------------------- release
     def release(self, path: str) -> Release:

@@ -288,18 +288,28 @@ class _Builder:
             self.bind(period.throughput, node, "throughput", "throughput")
             self.relation(period.throughput[0].id, "throughput", [node, m_feed, days])
         for equivalent in period.equivalents:
-            base = equivalent.prices[equivalent.base]
-            terms = []
-            for element, price in equivalent.prices.items():
+            # base metal + sum of other metal x its price / base price; prices
+            # are unknowns within their printed precision
+            name = equivalent.name
+            base = g.var(
+                f"{p}.price.{name}.{equivalent.base}",
+                *equivalent.prices[equivalent.base],
+            )
+            terms, metals = [], []
+            for element, (lo, hi) in equivalent.prices.items():
                 streams = self._metal_streams(period, element)
-                terms.append((price / base, self.metal(p, streams, element)))
+                metal_node = self.metal(p, streams, element)
+                metals.append(metal_node)
+                if element == equivalent.base:
+                    terms.append((1.0, metal_node))
+                else:
+                    price = g.var(f"{p}.price.{name}.{element}", lo, hi)
+                    terms.append((1.0, g.div(g.mul(metal_node, price), base)))
             node = g.sum(terms)
             self.bind(
                 equivalent.figures, node, "equivalent", f"equivalent.{equivalent.name}"
             )
-            self.relation(
-                equivalent.figures[0].id, "equivalent", [node] + [t[1] for t in terms]
-            )
+            self.relation(equivalent.figures[0].id, "equivalent", [node, *metals])
         self._balance(period, elements)
 
     def _metal_streams(self, period: Period, element: str) -> tuple[str, ...]:

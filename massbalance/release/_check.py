@@ -415,6 +415,8 @@ def _explain(
 ) -> tuple[str, ...]:
     """Why the figures of a conflict cannot all hold, in the printed units."""
     members = sorted(conflict)
+    if not members:
+        return ("the physical bounds alone cannot hold",)
     lines = []
     for fid in members:
         figure = problem.bindings[fid].figure

@@ -82,15 +82,16 @@ class Equivalent:
         Its name (``"AgEq"``).
     base : str
         The element it is expressed in.
-    prices : mapping of str to float
-        Element -> price per tonne of metal (any one currency).
+    prices : mapping of str to (float, float)
+        Element -> the interval of its price per tonne of metal (any one
+        currency), half a printed step either side of the printed price.
     figures : tuple of Figure
         The figure and its ``also`` printings.
     """
 
     name: str
     base: str
-    prices: Mapping[str, float]
+    prices: Mapping[str, tuple[float, float]]
     figures: tuple[Figure, ...]
 
 

@@ -572,7 +572,7 @@ class Feasibility:
                 out[key] = (v, max(b.lo - v, v - b.hi, 0.0) / self.steps[key])
             return out
 
-        point = {v: start[v] for v in variables}
+        point = {v: start.get(v, _mid(lo[v], hi[v])) for v in variables}
         values = graph.evaluate(point, nodes)
         best = distances(values)
         best_cost = sum(d for _, d in best.values())

@@ -701,26 +701,33 @@ prices = {{ Ag = "29 USD/oz", Pb = "0.95 USD/lb" }}
 """
 
 
+def test_equivalent_prices_have_their_own_precision():
+    # With exact prices the lead term would be 32,758.6 oz and AgEq
+    # "133,300 oz" would need 100,541 oz of silver, outside "100,000 oz";
+    # with the prices' rounding it may be up to 33,508.8 oz, so it fits.
+    consistent(check(_equivalent("100,000 oz", "133,300 oz")))
+
+
 def test_metal_equivalent():
-    # AgEq = Ag + Pb x 0.95 USD/lb / 29 USD/oz = Ag + 1,000,000 x 0.95 / 29 oz
-    #      = Ag + 32,758.62 oz (the lead figure's +-0.5 lb is +-0.016 oz).
-    # "100 koz" of silver = [99,500, 100,500] oz: AgEq in [132,258.6,
-    # 133,258.6] oz, "132,759 oz" fits. The silver it implies:
-    # [132,758.5 - 1,000,000.5 x 0.95 / 29, 132,759.5 - 999,999.5 x 0.95 / 29]
-    # = [132,758.5 - 32,758.6371, 132,759.5 - 32,758.6043]
-    # = [99,999.8629, 100,000.8957] oz.
+    # AgEq = Ag + Pb x p_Pb / p_Ag, each price within half its printed step:
+    # "29 USD/oz" = [28.5, 29.5], "0.95 USD/lb" = [0.945, 0.955], so the lead
+    # term 1,000,000 lb x p_Pb / p_Ag lies in [945,000 / 29.5, 955,000 / 28.5]
+    # = [32,033.9, 33,508.8] oz. "100 koz" of silver = [99,500, 100,500] oz
+    # and "132,759 oz" fits. The silver it implies:
+    # [132,758.5 - 1,000,000.5 x 0.955 / 28.5, 132,759.5 - 999,999.5 x 0.945 / 29.5]
+    # = [99,249.71, 100,725.62] oz.
     report = check(_equivalent("100 koz"))
     consistent(report)
     assert report.figure("P.equivalent.AgEq").status == "ok"
     implied = report.figure("P.contained.Ag").implied
     assert implied is not None
-    assert implied[0] == pytest.approx(99.9998629, abs=1e-7)
-    assert implied[1] == pytest.approx(100.0008957, abs=1e-7)
-    # "102 koz" = [101.5, 102.5] koz: itself (101,500 - 100,000.9) / 1,000
-    # = 1.5 steps; the AgEq 1,499 steps of 1 oz; the lead 45,800 lb.
+    assert implied[0] == pytest.approx(99.2497113, abs=1e-6)
+    assert implied[1] == pytest.approx(100.7256177, abs=1e-6)
+    # "102 koz" = [101.5, 102.5] koz: itself (101,500 - 100,725.6) / 1,000
+    # = 0.77 of a step; the AgEq 774 steps of 1 oz; the lead far more.
     sole_culprit(check(_equivalent("102 koz")), "P.contained.Ag")
     # and the equivalent itself, when it is the coarse one:
-    # "135 koz" = [134.5, 135.5] koz against [132.758, 132.760]: 1.74 steps
+    # "135 koz" = [134.5, 135.5] koz against [132.033, 133.510] koz: 0.99 steps
     sole_culprit(check(_equivalent("100,000 oz", "135 koz")), "P.equivalent.AgEq")
 
 
