@@ -23,7 +23,10 @@ best = report.culprits[0]
 print("cheapest explanation:", ", ".join(best.figures), f"({best.cost:.2f} steps)")
 for figure_id, needed, steps in best.moves:
     figure = report.figure(figure_id)
-    print(f"  {figure_id}: printed {figure.printed}, needs {needed:.2f} {figure.unit}")
+    print(
+        f"  {figure_id}: printed {figure.printed}, needs {needed:.2f} {figure.unit}"
+        f" ({steps:.2f} of a step out)"
+    )
 print("suspect:", ", ".join(report.suspect))
 
 # %% What the tail must have been, given everything else
