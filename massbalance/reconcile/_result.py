@@ -8,7 +8,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pint
-import scipy.stats
 
 from .._typing import FloatArray, Quantity
 from ..errors import ConvergenceError, FlowsheetError, InputError
@@ -121,6 +120,8 @@ def critical_value(
         level = alpha
     else:
         raise InputError(f"unknown correction {correction!r}", "correction")
+    import scipy.stats  # imported when needed: it is slow to import
+
     return float(scipy.stats.norm.isf(level / 2))
 
 
@@ -355,6 +356,8 @@ def _assemble(
     )
     wss = np.nansum(np.where(meas, (scaled_e * sol.s / problem.sd) ** 2, 0.0), axis=1)
     dof = sol.dof
+    import scipy.stats  # imported when needed: it is slow to import
+
     p_value = np.where(dof > 0, scipy.stats.chi2.sf(wss, np.maximum(dof, 1)), np.nan)
     n_tests = int(np.max(np.sum(redundant, axis=1))) if redundant.size else 0
     crit = critical_value(alpha, n_tests, correction) if n_tests else float("nan")
