@@ -72,10 +72,12 @@ def _mul(al: float, ah: float, bl: float, bh: float) -> tuple[float, float]:
 def _div(al: float, ah: float, bl: float, bh: float) -> tuple[float, float]:
     """Outward-rounded hull of ``a / b``; the whole line when ``b`` holds 0 badly."""
     if bl > 0.0 or bh < 0.0:
-        quotients = [al / bl, al / bh, ah / bl, ah / bh]
-        if any(q != q for q in quotients):
-            return -_INF, _INF
-        return _dn(min(quotients)), _up(max(quotients))
+        if (al == -_INF or ah == _INF) and (bl == -_INF or bh == _INF):
+            return -_INF, _INF  # inf / inf
+        if al >= 0.0 and bl > 0.0:  # the common case: both positive
+            return _dn(al / bh), _up(ah / bl)
+        q1, q2, q3, q4 = al / bl, al / bh, ah / bl, ah / bh
+        return _dn(min(q1, q2, q3, q4)), _up(max(q1, q2, q3, q4))
     if bl == 0.0 and bh > 0.0:
         if al >= 0.0:
             return _dn(al / bh), _INF
@@ -350,28 +352,39 @@ def _backward(
     changed: list[int] = []
     if k == Op.SUM:
         coefs = graph.coef[i]
-        n = len(args)
         terms = []
+        # sums of the finite bounds, and how many bounds are infinite: the rest
+        # of the sum without term j is then (total - term j), rounded outward
+        sum_lo = sum_hi = 0.0
+        inf_lo = inf_hi = 0
         for c, a in zip(coefs, args, strict=True):
             if c == 1.0:
-                terms.append((lo[a], hi[a]))
+                tl, th = lo[a], hi[a]
             elif c == -1.0:
-                terms.append((-hi[a], -lo[a]))
+                tl, th = -hi[a], -lo[a]
             else:
-                terms.append(_mul(c, c, lo[a], hi[a]))
-        prefix = [(0.0, 0.0)] * (n + 1)
-        for j in range(n):
-            plo, phi = prefix[j]
-            prefix[j + 1] = (_dn(plo + terms[j][0]), _up(phi + terms[j][1]))
-        suffix = [(0.0, 0.0)] * (n + 1)
-        for j in range(n - 1, -1, -1):
-            slo, shi = suffix[j + 1]
-            suffix[j] = (_dn(slo + terms[j][0]), _up(shi + terms[j][1]))
+                tl, th = _mul(c, c, lo[a], hi[a])
+            terms.append((tl, th))
+            if tl == -_INF:
+                inf_lo += 1
+            else:
+                sum_lo = _dn(sum_lo + tl)
+            if th == _INF:
+                inf_hi += 1
+            else:
+                sum_hi = _up(sum_hi + th)
         base_lo = _dn(ylo - graph.offset[i])
         base_hi = _up(yhi - graph.offset[i])
         for j, (c, a) in enumerate(zip(coefs, args, strict=True)):
-            rest_lo = _dn(prefix[j][0] + suffix[j + 1][0])
-            rest_hi = _up(prefix[j][1] + suffix[j + 1][1])
+            tl, th = terms[j]
+            if tl == -_INF:
+                rest_lo = sum_lo if inf_lo == 1 else -_INF
+            else:
+                rest_lo = _dn(sum_lo - tl) if inf_lo == 0 else -_INF
+            if th == _INF:
+                rest_hi = sum_hi if inf_hi == 1 else _INF
+            else:
+                rest_hi = _up(sum_hi - th) if inf_hi == 0 else _INF
             tlo = _dn(base_lo - rest_hi)
             thi = _up(base_hi - rest_lo)
             if tlo != tlo or thi != thi:
