@@ -16,6 +16,7 @@ from ._result import (
     DerivedResult,
     FigureResult,
     RelationResult,
+    Verdict,
 )
 from ._solver import Feasibility
 
@@ -161,6 +162,7 @@ def check_release(
     notes: list[str] = []
 
     outcome = solver.test(frozenset())
+    verdict: Verdict
     culprit_sets: list[frozenset[str]] = []
     conflicts: list[frozenset[str]] = []
     unknown: list[frozenset[str]] = []
@@ -197,100 +199,51 @@ def check_release(
             f"{len(unknown)} candidate culprit set(s) could be neither confirmed nor refuted"
         )
 
-    culprits = []
-    for released in culprit_sets:
-        result = solver.test(released)
-        assert result.witness is not None
-        assert result.box is not None
-        cost, moves = solver.cost(released, result.witness, result.box)
-        tz = tuple(
-            f
-            for f in sorted(released)
-            if problem.bindings[f].figure.trailing_zeros
-            and trailing_zeros == "significant"
-        )
-        culprits.append(
-            Culprit(
-                figures=tuple(sorted(released)),
-                cost=cost,
-                moves=tuple(
-                    (f, value / problem.bindings[f].factor, steps_out)
-                    for f, (value, steps_out) in sorted(moves.items())
-                ),
-                trailing_zero_figures=tz,
-            )
-        )
-    culprits.sort(key=lambda c: (c.cost, c.figures))
+    culprits = _rank(problem, solver, culprit_sets, trailing_zeros)
     cheapest = frozenset(culprits[0].figures) if culprits else frozenset()
     others = {f for c in culprits[1:] for f in c.figures} - cheapest
     if verdict == "inconsistent" and not culprits:
         others = {f for c in conflicts for f in c}
-
-    figures = []
-    for fid, binding in problem.bindings.items():
-        figure = binding.figure
-        factor = binding.factor
-        lo, hi = figure.interval(rounding, trailing_zeros)
-        if fid in cheapest:
-            status = "flagged"
-        elif fid in others:
-            status = "suspect"
-        elif fid in related:
-            status = "ok"
-        else:
-            status = "unchecked"
-        implied = None
-        if verdict != "undetermined" and (culprits or verdict == "consistent"):
-            enclosure = solver.enclosure(cheapest | {fid}, binding.node)
-            if enclosure is not None:
-                implied = _to_printed(enclosure, factor)
-        figures.append(
-            FigureResult(
-                id=fid,
-                printed=figure.text,
-                unit=figure.unit_label,
-                number=float(figure.number),
-                step=float(figure.effective_step(trailing_zeros)),
-                interval=(float(lo), float(hi)),
-                implied=implied,
-                status=status,
-                kind=binding.kind,
-                trailing_zeros=figure.trailing_zeros
-                if trailing_zeros == "significant"
-                else 0,
-            )
+    with_implied = verdict == "consistent" or bool(culprits)
+    figures = [
+        _figure_result(
+            problem,
+            solver,
+            fid,
+            rounding,
+            trailing_zeros,
+            status="flagged"
+            if fid in cheapest
+            else "suspect"
+            if fid in others
+            else "ok"
+            if fid in related
+            else "unchecked",
+            released=cheapest if with_implied else None,
         )
-
-    relations = []
-    for relation in problem.relations:
-        local = [f for f in relation.figures if f in bounds]
-        violated = len(local) > 1 and solver.proved_empty(
-            solver.local(local), branch=False
+        for fid in problem.bindings
+    ]
+    relations = [
+        RelationResult(
+            id=relation.id,
+            kind=relation.kind,
+            figures=relation.figures,
+            status="violated" if _violated(solver, relation.figures) else "ok",
+            arithmetic=""
+            if relation.kind in ("balance", "total", "duplicate")
+            else _arithmetic(problem, relation.nodes[0], rounding),
         )
-        relations.append(
-            RelationResult(
-                id=relation.id,
-                kind=relation.kind,
-                figures=relation.figures,
-                status="violated" if violated else "ok",
-                arithmetic=_arithmetic(problem, relation.nodes[0], rounding)
-                if relation.kind not in ("balance", "total", "duplicate")
-                else "",
-            )
-        )
-
+        for relation in problem.relations
+    ]
     derived = []
     repaired = (
         solver.contract(solver.active(cheapest)) if verdict != "undetermined" else None
     )
     if repaired is not None:
         for item in problem.derived:
-            lo_c, hi_c = hull(problem.graph, repaired, item.node)
-            derived.append(
-                DerivedResult(
-                    item.id, _to_printed((lo_c, hi_c), item.factor), item.unit_label
-                )
-            )
+            enclosure = hull(problem.graph, repaired, item.node)
+            interval = _to_printed(enclosure, item.factor)
+            derived.append(DerivedResult(item.id, interval, item.unit_label))
 
     explained = tuple(
         Conflict(
@@ -304,7 +257,7 @@ def check_release(
         names = problem.graph.names
         witness = {names[v]: x for v, x in outcome.witness.items() if names[v]}
     return CheckReport(
-        verdict=verdict,  # type: ignore[arg-type]
+        verdict=verdict,
         rounding=rounding,
         trailing_zeros=trailing_zeros,
         max_culprits=max_culprits,
@@ -319,6 +272,78 @@ def check_release(
         path=release.path,
         witness=witness,
     )
+
+
+def _rank(
+    problem: Problem,
+    solver: Feasibility,
+    culprit_sets: list[frozenset[str]],
+    trailing_zeros: TrailingZeros,
+) -> list[Culprit]:
+    """Cost every culprit set and sort them, cheapest first."""
+    culprits = []
+    for released in culprit_sets:
+        result = solver.test(released)
+        assert result.witness is not None
+        assert result.box is not None
+        cost, moves = solver.cost(released, result.witness, result.box)
+        on_zeros = tuple(
+            f
+            for f in sorted(released)
+            if problem.bindings[f].figure.trailing_zeros
+            and trailing_zeros == "significant"
+        )
+        culprits.append(
+            Culprit(
+                figures=tuple(sorted(released)),
+                cost=cost,
+                moves=tuple(
+                    (f, value / problem.bindings[f].factor, steps_out)
+                    for f, (value, steps_out) in sorted(moves.items())
+                ),
+                trailing_zero_figures=on_zeros,
+            )
+        )
+    return sorted(culprits, key=lambda c: (c.cost, c.figures))
+
+
+def _figure_result(
+    problem: Problem,
+    solver: Feasibility,
+    fid: str,
+    rounding: Rounding,
+    trailing_zeros: TrailingZeros,
+    *,
+    status: str,
+    released: frozenset[str] | None,
+) -> FigureResult:
+    """One figure's row; ``implied`` with ``released`` and the figure set aside."""
+    binding = problem.bindings[fid]
+    figure = binding.figure
+    lo, hi = figure.interval(rounding, trailing_zeros)
+    implied = None
+    if released is not None:
+        enclosure = solver.enclosure(released | {fid}, binding.node)
+        if enclosure is not None:
+            implied = _to_printed(enclosure, binding.factor)
+    return FigureResult(
+        id=fid,
+        printed=figure.text,
+        unit=figure.unit_label,
+        number=float(figure.number),
+        step=float(figure.effective_step(trailing_zeros)),
+        interval=(float(lo), float(hi)),
+        implied=implied,
+        status=status,
+        kind=binding.kind,
+        trailing_zeros=figure.trailing_zeros if trailing_zeros == "significant" else 0,
+    )
+
+
+def _violated(solver: Feasibility, figures: Iterable[str]) -> bool:
+    """Whether a relation's own figures cannot hold together (a local proof)."""
+    local = [f for f in figures if f in solver.figures]
+    return len(local) > 1 and solver.proved_empty(solver.local(local), branch=False)
 
 
 def _to_printed(interval: tuple[float, float], factor: float) -> tuple[float, float]:

@@ -12,6 +12,7 @@ __all__ = [
     "DerivedResult",
     "FigureResult",
     "RelationResult",
+    "Verdict",
 ]
 
 Verdict = Literal["consistent", "inconsistent", "undetermined"]
