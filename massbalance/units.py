@@ -141,9 +141,26 @@ PRINTED_UNITS: Mapping[str, str] = {
     "tpd": "tonne_per_day",
     "tonnes per day": "tonne_per_day",
     "st/d": "short_ton / day",
+    "tph": "tonne / hour",
+    "ktpd": "kilotonne / day",
+    "ktpa": "kilotonne / year",
+    "mtpa": "megatonne / year",
     "d": "day",
     "day": "day",
     "days": "day",
+    "h": "hour",
+    "hr": "hour",
+    "hour": "hour",
+    "hours": "hour",
+    "year": "year",
+    "yr": "year",
+    "a": "year",
+    "pct": "percent",
+    "m lb": "mega_pound",
+    "m lbs": "mega_pound",
+    "m oz": "mega_troy_ounce",
+    "k oz": "kilo_troy_ounce",
+    "ounces per tonne": "troy_ounce / tonne",
 }
 """Printed unit spellings (lower case, single-spaced) and the registry unit each means.
 
@@ -161,6 +178,12 @@ AMBIGUOUS_UNITS: Mapping[str, str] = {
 """Spellings refused unless pinned, and why."""
 
 _CASE_SENSITIVE = {"Mt": "megatonne", "Moz": "mega_troy_ounce", "Mlb": "mega_pound"}
+
+# Metals often printed beside a unit ("0.31 % Cu", "12,500 oz Au", "g/t Ag"):
+# the symbol is dropped when the unit is read, and kept in the printed label.
+_METAL_TAGS = frozenset(
+    "Ag Au Cu Pb Zn Mo Ni Co Pt Pd Fe Sn W Sb Bi Li Mn U3O8 AgEq AuEq CuEq ZnEq".split()
+)
 
 _NUMBER = re.compile(
     r"""^(?P<sign>[-+\u2212\u2013])?\s*
@@ -265,6 +288,10 @@ def parse_unit(
     if key in PRINTED_UNITS:
         known: pint.Unit = ureg.Unit(PRINTED_UNITS[key])
         return known
+    words = label.split()
+    if len(words) > 1 and (words[0] in _METAL_TAGS or words[-1] in _METAL_TAGS):
+        rest = words[1:] if words[0] in _METAL_TAGS else words[:-1]
+        return parse_unit(" ".join(rest), pins=pins, where=where)
     if "/" in key:
         num, _, den = (part.strip() for part in label.partition("/"))
         if num and den:

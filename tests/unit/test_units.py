@@ -94,3 +94,24 @@ def test_to_canonical_refuses_bare_floats_and_wrong_dimensions():
 def test_quantities_pickle_onto_the_one_registry():
     q = pickle.loads(pickle.dumps(Q_(3.0, "tonne")))
     assert q._REGISTRY is ureg
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [
+        ("0.31 % Cu", "percent", 0.31),
+        ("12,500 oz Au", "troy_ounce", 12500),
+        ("1.2 g/t Au", "g/t", 1.2),
+        ("45 tph", "tonne/hour", 45),
+        ("120 t/h", "tonne/hour", 120),
+        ("3.5 Mtpa", "megatonne/year", 3.5),
+        ("4 ktpd", "kilotonne/day", 4),
+        ("4.5 M lbs", "mega_pound", 4.5),
+        ("12 pct", "percent", 12),
+        ("0.5 oz/tonne", "troy_ounce/tonne", 0.5),
+    ],
+)
+def test_more_spellings_real_releases_use(text, unit, value):
+    printed = parse_printed(text)
+    assert printed.quantity.m_as(unit) == pytest.approx(value, rel=1e-12)
+    assert printed.unit_label == text.split(" ", 1)[1]  # kept as printed
