@@ -182,7 +182,30 @@ _CASE_SENSITIVE = {"Mt": "megatonne", "Moz": "mega_troy_ounce", "Mlb": "mega_pou
 # Metals often printed beside a unit ("0.31 % Cu", "12,500 oz Au", "g/t Ag"):
 # the symbol is dropped when the unit is read, and kept in the printed label.
 _METAL_TAGS = frozenset(
-    "Ag Au Cu Pb Zn Mo Ni Co Pt Pd Fe Sn W Sb Bi Li Mn U3O8 AgEq AuEq CuEq ZnEq".split()
+    [
+        "Ag",
+        "Au",
+        "Cu",
+        "Pb",
+        "Zn",
+        "Mo",
+        "Ni",
+        "Co",
+        "Pt",
+        "Pd",
+        "Fe",
+        "Sn",
+        "W",
+        "Sb",
+        "Bi",
+        "Li",
+        "Mn",
+        "U3O8",
+        "AgEq",
+        "AuEq",
+        "CuEq",
+        "ZnEq",
+    ]
 )
 
 _NUMBER = re.compile(
