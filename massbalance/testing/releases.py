@@ -180,6 +180,16 @@ def _mill_figures(
             add(f"grade.{stream}.{other}", grades[stream][other] * 100, "%")
     ag = sum(masses[s] * grades[s]["Ag"] for s in ("pb_conc", "zn_conc"))
     add("contained.Ag", ag / _TROY_OUNCE_T, "oz")
+    if full:  # the text repeats the silver in thousands of ounces; ore mined
+        _, step = print_value(ag / _TROY_OUNCE_T / 1000, 4, "koz", rounding)
+        if step is None and rounding != "either":
+            figures[f"{period}.contained.Ag.also1"] = (
+                ag / _TROY_OUNCE_T / 1000,
+                "koz",
+                4,
+                rounding,
+            )
+        add("mass.ore_mined", feed * src.uniform(0.9, 1.1), "t")
     pb = masses["pb_conc"] * grades["pb_conc"]["Pb"]
     add("contained.Pb", pb / _POUND_T, "lb")
     zn = masses["zn_conc"] * grades["zn_conc"]["Zn"]
@@ -358,6 +368,9 @@ def _render_period(
 
     def metal(fid: str, key: str, streams: list[str]) -> str:
         names = ", ".join(f'"{s}"' for s in streams)
+        if f"{fid}.also1" in printed:
+            names += f'], also = ["{printed[fid + ".also1"]}"'
+            entries.pop(f"{fid}.also1")
         if entries[fid].startswith("{"):
             return entries[fid][:-2] + f", {key} = [{names}] }}"
         return f"{{ value = {entries[fid]}, {key} = [{names}] }}"
@@ -369,7 +382,7 @@ def _render_period(
         f"throughput = {fig(f'{p}.throughput')}",
         "",
     ]
-    for stream in ("ore_processed", "pb_conc", "zn_conc", "tail"):
+    for stream in ("ore_mined", "ore_processed", "pb_conc", "zn_conc", "tail"):
         if f"{p}.mass.{stream}" not in entries:
             continue
         lines.append(f"[periods.{p}.streams.{stream}]")
