@@ -342,6 +342,72 @@ def _narrow(
     return changed
 
 
+def _revise_nonnegative(
+    i: int, a: int, b: int, is_mul: bool, lo: list[float], hi: list[float]
+) -> tuple[int, int, list[int]] | None:
+    """Revise ``y = a * b`` or ``y = a / b`` when all three are non-negative.
+
+    The common case of a release (masses, grades, metal, recoveries), written
+    out without the general sign cases; returns None to fall back on them.
+    Returns (status of y, status of the projection, significantly narrowed
+    children), statuses as :func:`_narrow`.
+    """
+    al, ah, bl, bh = lo[a], hi[a], lo[b], hi[b]
+    if al < 0.0 or bl < 0.0 or lo[i] < 0.0:
+        return None
+    na = _nextafter
+    if is_mul:
+        fl, fh = al * bl, ah * bh
+        if fh != fh:  # inf x 0
+            return None
+    else:
+        if bl <= 0.0 or (ah == _INF and bh == _INF):
+            return None
+        fl, fh = al / bh, ah / bl
+    ystatus = _narrow(i, na(fl, -_INF), na(fh, _INF), lo, hi)
+    if ystatus < 0:
+        return ystatus, 0, []
+    yl, yh = lo[i], hi[i]
+    changed: list[int] = []
+    if is_mul:  # a in y / b, b in y / a
+        pairs = ((a, bl, bh), (b, al, ah))
+        for child, ol, oh in pairs:
+            if ol > 0.0:
+                nl = na(yl / oh, -_INF) if oh != _INF else 0.0
+                nh = na(yh / ol, _INF) if yh != _INF else _INF
+            elif oh > 0.0:
+                nl = na(yl / oh, -_INF) if oh != _INF else 0.0
+                nh = _INF
+            else:
+                continue
+            status = _narrow(child, nl, nh, lo, hi)
+            if status < 0:
+                return ystatus, -1, changed
+            if status == 2:
+                changed.append(child)
+            if child == a:
+                al, ah = lo[a], hi[a]
+    else:  # a in y * b, b in a / y
+        nh = yh * bh
+        status = _narrow(
+            a, na(yl * bl, -_INF), na(nh, _INF) if nh == nh else _INF, lo, hi
+        )
+        if status < 0:
+            return ystatus, -1, changed
+        if status == 2:
+            changed.append(a)
+        al, ah = lo[a], hi[a]
+        if yh > 0.0 and not (al == _INF and yh == _INF):
+            nl = na(al / yh, -_INF) if yh != _INF else 0.0
+            nh = na(ah / yl, _INF) if yl > 0.0 and ah != _INF else _INF
+            status = _narrow(b, nl, nh, lo, hi)
+            if status < 0:
+                return ystatus, -1, changed
+            if status == 2:
+                changed.append(b)
+    return ystatus, 0, changed
+
+
 def _backward(
     graph: Graph, i: int, lo: list[float], hi: list[float]
 ) -> tuple[int, list[int]]:
@@ -466,17 +532,27 @@ def propagate(
     queue = deque(inner)
     queued = set(inner)
     budget = max_revisions if max_revisions is not None else 60 * len(inner) + 100
+    args_of = graph.args
     while queue and budget > 0:
         budget -= 1
         i = queue.popleft()
         queued.discard(i)
-        flo, fhi = _forward(graph, i, lo, hi)
-        status = _narrow(i, flo, fhi, lo, hi)
-        if status < 0:
-            return None
-        bstatus, changed = _backward(graph, i, lo, hi)
-        if bstatus < 0:
-            return None
+        fast = None
+        if kind[i] != Op.SUM:
+            a, b = args_of[i]
+            fast = _revise_nonnegative(i, a, b, kind[i] == Op.MUL, lo, hi)
+        if fast is not None:
+            status, bstatus, changed = fast
+            if status < 0 or bstatus < 0:
+                return None
+        else:
+            flo, fhi = _forward(graph, i, lo, hi)
+            status = _narrow(i, flo, fhi, lo, hi)
+            if status < 0:
+                return None
+            bstatus, changed = _backward(graph, i, lo, hi)
+            if bstatus < 0:
+                return None
         if status == 2:
             changed.append(i)
         for n in changed:
