@@ -178,6 +178,12 @@ class Graph:
         self.hi0[index] = min(self.hi0[index], hi)
         return index
 
+    def restrict(self, node: int, lo: float, hi: float) -> int:
+        """Give an expression node physical bounds (a grade or recovery in [0, 1])."""
+        self.lo0[node] = max(self.lo0[node], lo)
+        self.hi0[node] = min(self.hi0[node], hi)
+        return node
+
     def find(self, name: str) -> int | None:
         """The variable called ``name``, if it exists."""
         return self._memo.get((Op.VAR, name))

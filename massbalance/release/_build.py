@@ -129,9 +129,10 @@ class _Builder:
             terms += [(-1.0, self.mass(period, s)) for s in products]
             return self.graph.sum(terms)
         if period in self.parts:
-            return self.graph.sum(
+            total = self.graph.sum(
                 [(1.0, self.mass(q, stream)) for q in self.parts[period]]
             )
+            return self.graph.restrict(total, 0.0, _INF)
         return self.graph.var(f"{period}.mass.{stream}", 0.0, _INF)
 
     def stream_metal(self, period: str, stream: str, element: str) -> int:
@@ -153,9 +154,10 @@ class _Builder:
 
     def grade(self, period: str, stream: str, element: str) -> int:
         if (period, stream) in self.tails or period in self.parts:
-            return self.graph.div(
+            ratio = self.graph.div(
                 self.stream_metal(period, stream, element), self.mass(period, stream)
             )
+            return self.graph.restrict(ratio, 0.0, 1.0)
         return self.graph.var(f"{period}.grade.{stream}.{element}", 0.0, 1.0)
 
     def metal(self, period: str, streams: Iterable[str], element: str) -> int:
@@ -277,7 +279,7 @@ class _Builder:
         for metal in period.recoveries:
             out = self.metal(p, metal.streams, metal.element)
             into = self.stream_metal(p, feed, metal.element)
-            node = g.div(out, into)
+            node = g.restrict(g.div(out, into), 0.0, 1.0)
             self.bind(metal.figures, node, "recovery", metal.key)
             operands = [node, out, m_feed, self.grade(p, feed, metal.element)]
             for s in metal.streams:
@@ -347,6 +349,8 @@ class _Builder:
                 structural.append(Bound(total, -_INF, 1.0, f"{rid}.{s}"))
         self.relation(rid, "balance", operands)
         # unprinted quantities the report gives ranges for
+        for s in products:
+            self.derive(f"{p}.mass.{s}", self.mass(p, s), "mass")
         self.derive(f"{p}.mass.{tail}", tail_mass, "mass")
         for element in elements:
             for s in [*products, tail]:
@@ -360,9 +364,8 @@ class _Builder:
             for s in products:
                 metal = self.stream_metal(p, s, element)
                 self.derive(f"{p}.contained.{element}.{s}", metal, "contained", element)
-                self.derive(
-                    f"{p}.recovery.{element}.{s}", g.div(metal, feed_metal), "recovery"
-                )
+                recovery = g.restrict(g.div(metal, feed_metal), 0.0, 1.0)
+                self.derive(f"{p}.recovery.{element}.{s}", recovery, "recovery")
 
     # ------------------------------------------------------- across periods
     def totals(self) -> None:
@@ -370,11 +373,13 @@ class _Builder:
         for total in self.release.totals:
             t = self.release.periods[total.total]
             operands: list[int] = []
+            elements = {m.element for m in (*t.recoveries, *t.contained)}
             for stream in t.streams.values():
                 for q in (total.total, *total.parts):
                     operands.append(self.mass(q, stream.name))
-                    for element in stream.grades:
+                    for element in sorted(elements | set(stream.grades)):
                         operands.append(self.grade(q, stream.name, element))
+                        operands.append(self.stream_metal(q, stream.name, element))
             self.relation(f"total.{total.total}", "total", operands)
 
     def changes(self) -> None:

@@ -40,13 +40,13 @@ def _figure_bounds(
     return bounds, steps
 
 
-def _related(problem: Problem) -> set[str]:
-    """Figures in at least one relation that holds another figure."""
-    out: set[str] = set()
-    for relation in problem.relations:
-        if len(relation.figures) > 1:
-            out.update(relation.figures)
-    return out
+def _related(solver: Feasibility) -> set[str]:
+    """Figures tied, through some chain of relations, to at least one other figure.
+
+    A figure alone in its component (ore mined, a quarter's throughput with
+    nothing else printed for that quarter) can be neither confirmed nor refuted.
+    """
+    return {f for keys in solver.figures_of.values() if len(keys) > 1 for f in keys}
 
 
 def _hitting_sets(conflicts: list[frozenset[str]], size: int) -> list[frozenset[str]]:
@@ -157,7 +157,7 @@ def check_release(
         if problem.graph.kind[b.node] == Op.VAR
     }
     solver = Feasibility(problem.graph, problem.structural, bounds, steps, hints=hints)
-    related = _related(problem)
+    related = _related(solver)
     candidates = [f for f in bounds if f in related]
     notes: list[str] = []
 
@@ -347,8 +347,11 @@ def _violated(solver: Feasibility, figures: Iterable[str]) -> bool:
 
 
 def _to_printed(interval: tuple[float, float], factor: float) -> tuple[float, float]:
+    """A canonical enclosure in printed units, rounded outward (never below 0 if
+    it was not)."""
     lo, hi = interval[0] / factor, interval[1] / factor
-    lo = math.nextafter(lo - abs(lo) * 1e-13, -math.inf)
+    widened = math.nextafter(lo - abs(lo) * 1e-13, -math.inf)
+    lo = max(widened, 0.0) if interval[0] >= 0.0 else widened
     hi = math.nextafter(hi + abs(hi) * 1e-13, math.inf)
     return lo, hi
 
@@ -441,7 +444,7 @@ def _explain(
     """Why the figures of a conflict cannot all hold, in the printed units."""
     members = sorted(conflict)
     if not members:
-        return ("the physical bounds alone cannot hold",)
+        return ("proved by bisection; no smaller set of figures could be isolated",)
     lines = []
     for fid in members:
         figure = problem.bindings[fid].figure

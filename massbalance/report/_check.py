@@ -45,11 +45,14 @@ def _interval(interval: tuple[float, float] | None, decimals: int) -> str:
     return f"[{_num(lo, decimals)}, {_num(hi, decimals)}]"
 
 
-def _round_out(interval: tuple[float, float], quantum: float) -> list[float]:
-    """Round an interval outward to a multiple of ``quantum`` (stays an enclosure)."""
+def _round_out(interval: tuple[float, float], quantum: float) -> list[float | None]:
+    """Round an interval outward to a multiple of ``quantum`` (stays an enclosure).
+
+    An infinite bound is ``null`` in JSON (which has no infinity).
+    """
     lo, hi = interval
     if quantum <= 0 or not (math.isfinite(lo) and math.isfinite(hi)):
-        return [lo, hi]
+        return [lo if math.isfinite(lo) else None, hi if math.isfinite(hi) else None]
     digits = _decimals(quantum)
     return [
         round(math.floor(lo / quantum) * quantum, digits),
@@ -286,7 +289,10 @@ def render_check(report: CheckReport, fmt: str = "text") -> str:
     """
     if fmt == "json":
         return (
-            json.dumps(check_report_dict(report), indent=2, ensure_ascii=False) + "\n"
+            json.dumps(
+                check_report_dict(report), indent=2, ensure_ascii=False, allow_nan=False
+            )
+            + "\n"
         )
     if fmt in ("text", "markdown"):
         return _text(report, markdown=fmt == "markdown")
