@@ -210,7 +210,7 @@ _METAL_TAGS = frozenset(
 
 _NUMBER = re.compile(
     r"""^(?P<sign>[-+\u2212\u2013])?\s*
-        (?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
+        (?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\ \d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
         \s*(?P<unit>.*)$""",
     re.VERBOSE,
 )
@@ -334,7 +334,8 @@ def parse_printed(
 ) -> PrintedValue:
     """Read a value as printed in a release: ``"21,251 t"``, ``"(2.3 %)"``.
 
-    Thousands separators are commas; a leading ``-`` (or a Unicode minus) or
+    Thousands separators are commas or spaces (``"5 600 oz"``); a leading
+    ``-`` (or a Unicode minus) or
     enclosing parentheses mark a negative number; the unit may be glued to the
     number (``"11.3%"``) and may be spelled out (``"4.93 million lb"``).
 
@@ -390,7 +391,7 @@ def parse_printed(
     if sign and sign != "+":
         negative = not negative
     try:
-        number = Decimal(match["digits"].replace(",", ""))
+        number = Decimal(match["digits"].replace(",", "").replace(" ", ""))
     except InvalidOperation as err:  # pragma: no cover - the regex admits digits only
         raise ReleaseFormatError(
             f"{where}: bad number in {text!r}", where, text
@@ -398,6 +399,8 @@ def parse_printed(
     if negative:
         number = -number
     label = _clean(match["unit"])
+    if label[:1] == "-" and label[1:2].isalpha():  # "15.7-million pounds"
+        label = label[1:]
     if label and label[0] in ",.0123456789":
         raise ReleaseFormatError(
             f"{where}: {text!r} is not a well-formed number "

@@ -176,7 +176,7 @@ class _Reader:
             for s in metal.streams:
                 if s not in streams_spec:
                     raise _fail(
-                        metal.figures[0].id,
+                        metal.figures[0].id if metal.figures else f"{pid}.{metal.key}",
                         f"names stream {s!r}, which period {pid} does not define",
                         s,
                     )
@@ -272,9 +272,12 @@ class _Reader:
                 key = f"{kind}.{element}"
                 if len(items) > 1:
                     key += "." + "+".join(streams)
-                figures, _ = self.figures(
-                    f"{pid}.{key}", entry, extra=frozenset({streams_key})
-                )
+                if "value" in entry or "also" in entry:
+                    figures, _ = self.figures(
+                        f"{pid}.{key}", entry, extra=frozenset({streams_key})
+                    )
+                else:  # declared unprinted, for a change to refer to
+                    figures = ()
                 out.append(MetalFigure(element, tuple(streams), figures, key))
         return tuple(out)
 

@@ -20,7 +20,7 @@ from ..errors import AssayError, ReleaseFormatError
 from ..figures import Figure
 from ..intervals import Bound, Graph
 from ..units import Q_, parse_unit, ureg
-from ._model import Period, Release
+from ._model import MetalFigure, Period, Release
 
 __all__ = ["Binding", "Derived", "Problem", "Relation", "build_problem"]
 
@@ -101,7 +101,8 @@ def _display_units(release: Release) -> tuple[dict[str, str], dict[str, str]]:
             for element, printings in stream.grades.items():
                 grade_units.setdefault(element, printings[0].unit_label)
         for metal in period.contained:
-            metal_units.setdefault(metal.element, metal.figures[0].unit_label)
+            if metal.figures:
+                metal_units.setdefault(metal.element, metal.figures[0].unit_label)
     return grade_units, metal_units
 
 
@@ -275,7 +276,7 @@ class _Builder:
             operands = [node]
             for s in metal.streams:
                 operands += [self.mass(p, s), self.grade(p, s, metal.element)]
-            self.relation(metal.figures[0].id, "contained", operands)
+            self._declared(p, metal, node, "contained", operands)
         for metal in period.recoveries:
             out = self.metal(p, metal.streams, metal.element)
             into = self.stream_metal(p, feed, metal.element)
@@ -284,7 +285,7 @@ class _Builder:
             operands = [node, out, m_feed, self.grade(p, feed, metal.element)]
             for s in metal.streams:
                 operands += [self.mass(p, s), self.grade(p, s, metal.element)]
-            self.relation(metal.figures[0].id, "recovery", operands)
+            self._declared(p, metal, node, "recovery", operands)
         if period.throughput:
             node = g.div(m_feed, days)
             self.bind(period.throughput, node, "throughput", "throughput")
@@ -313,6 +314,15 @@ class _Builder:
             )
             self.relation(equivalent.figures[0].id, "equivalent", [node, *metals])
         self._balance(period, elements)
+
+    def _declared(
+        self, p: str, metal: MetalFigure, node: int, kind: str, operands: list[int]
+    ) -> None:
+        """A printed metal figure's relation, or an unprinted one's derived range."""
+        if metal.figures:
+            self.relation(metal.figures[0].id, kind, operands)
+        else:
+            self.derive(f"{p}.{metal.key}", node, kind, metal.element)
 
     def _metal_streams(self, period: Period, element: str) -> tuple[str, ...]:
         for metal in period.contained:

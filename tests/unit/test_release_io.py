@@ -119,3 +119,32 @@ def test_pinned_units_resolve_ambiguity():
     release = loads_release(pinned)
     figure = release.periods["Q1"].streams["feed"].grades["Ag"][0]
     assert figure.value.m_as("g/t") == pytest.approx(1.5 * 34.285714285714, rel=1e-9)
+
+
+def test_a_change_may_refer_to_an_unprinted_figure():
+    # Q0's lead is not printed; "up 12.5 %" with 45 t in Q1 puts Q0 at
+    # 45 / 1.125 = 40 t (39.8-40.2 t from the rounding of both figures).
+    text = (
+        MINIMAL
+        + """
+[periods.Q1.contained]
+Pb = { value = "45.0 t", in = ["conc"] }
+
+[periods.Q0]
+days = 90
+[periods.Q0.streams.conc]
+[periods.Q0.contained]
+Pb = { in = ["conc"] }
+
+[[changes]]
+figure = "contained.Pb"
+from = "Q0"
+to = "Q1"
+value = "12.5 %"
+"""
+    )
+    report = check_release(loads_release(text))
+    assert report.verdict == "consistent"
+    derived = {d.id: d for d in report.derived}
+    lo, hi = derived["Q0.contained.Pb"].interval
+    assert 39.7 < lo < 40.0 < hi < 40.3

@@ -115,3 +115,19 @@ def test_more_spellings_real_releases_use(text, unit, value):
     printed = parse_printed(text)
     assert printed.quantity.m_as(unit) == pytest.approx(value, rel=1e-12)
     assert printed.unit_label == text.split(" ", 1)[1]  # kept as printed
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "label"),
+    [
+        ("5 600 oz", "5600", "oz"),
+        ("71\u00a0000 oz", "71000", "oz"),
+        ("12 345.6 t", "12345.6", "t"),
+        ("15.7-million pounds", "15.7", "million pounds"),
+        ("2.5-million tonnes", "2.5", "million tonnes"),
+    ],
+)
+def test_newspaper_styles_of_printing(text, number, label):
+    printed = parse_printed(text)
+    assert printed.number == Decimal(number)
+    assert printed.unit_label == label
