@@ -178,10 +178,26 @@ def _add_reconcile(subparsers: _Subparsers) -> None:
         description=(
             "Reconcile a plant-data TOML file: adjusted values with their SDs, "
             "chi-square test, measurement tests and gross errors. Exit code 1 "
-            "when gross errors were set aside."
+            "when gross errors were set aside. With --from-release, FILE is a "
+            "release (the format of `massbalance check`): each printed figure is "
+            "a measurement with SD = step/sqrt(12), and every figure and "
+            "unprinted quantity gets a best estimate with its SD."
         ),
     )
-    p.add_argument("file", type=Path, help="plant-data TOML file")
+    p.add_argument(
+        "file", type=Path, help="plant-data TOML file (a release with --from-release)"
+    )
+    p.add_argument(
+        "--from-release",
+        action="store_true",
+        help="FILE is a release: estimate its figures from their rounding",
+    )
+    p.add_argument(
+        "--rounding",
+        choices=ROUNDING_METHODS,
+        default=None,
+        help="with --from-release: how the figures were rounded (default: the file's)",
+    )
     p.add_argument(
         "--format", choices=["text", "markdown", "json", "csv"], default="text"
     )
@@ -202,6 +218,10 @@ def _run_reconcile(args: argparse.Namespace) -> int:
 
     if not 0 < args.alpha < 1:
         raise InputError(f"--alpha must be in (0, 1), got {args.alpha}", "--alpha")
+    if args.from_release:
+        return _run_reconcile_release(args)
+    if args.rounding is not None:
+        raise InputError("--rounding applies only with --from-release", "--rounding")
     data = read_plant(args.file)
     result = reconcile(
         data.flowsheet,
@@ -212,6 +232,19 @@ def _run_reconcile(args: argparse.Namespace) -> int:
     )
     emit(args, render_reconciliation(result, args.format), inputs=[args.file])
     return EXIT_DISAGREE if result.gross_errors else EXIT_OK
+
+
+def _run_reconcile_release(args: argparse.Namespace) -> int:
+    from .io import estimate_release
+    from .report import render_release_estimate
+
+    release = read_release(args.file)
+    try:
+        result = estimate_release(release, rounding=args.rounding)
+    except MassBalanceError as err:
+        raise type(err)(f"{args.file}: {err.message}", err.where, err.value) from err
+    emit(args, render_release_estimate(result, args.format), inputs=[args.file])
+    return EXIT_OK
 
 
 _SUBCOMMANDS.append(_add_reconcile)

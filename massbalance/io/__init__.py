@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from .plant import PlantData, read_plant
 from .release import loads_release, read_release
+from .release_estimate import (
+    DerivedEstimate,
+    FigureEstimate,
+    ReleaseEstimate,
+    estimate_release,
+)
 from .tables import (
     read_streams_csv,
     result_to_frame,
@@ -18,7 +24,11 @@ from .tables import (
 )
 
 __all__ = [
+    "DerivedEstimate",
+    "FigureEstimate",
     "PlantData",
+    "ReleaseEstimate",
+    "estimate_release",
     "loads_release",
     "read_plant",
     "read_release",

@@ -252,6 +252,13 @@ def _svd_rank(sig: FloatArray, shape: tuple[int, int]) -> int:
     return int(ranks.flat[0])
 
 
+def _row_sum(pat: Pattern) -> FloatArray:
+    """The (nnz, m) one-hot matrix that sums Jacobian non-zeros into their rows."""
+    out = np.zeros((pat.rows.size, pat.m))
+    out[np.arange(pat.rows.size), pat.rows] = 1.0
+    return out
+
+
 def linearize(
     p: Problem,
     pat: Pattern,
@@ -268,12 +275,14 @@ def linearize(
     im = np.flatnonzero(p.measured)
     iu = np.flatnonzero(~p.measured)
     big_p = u.shape[0]
-    dense = np.zeros((big_p, pat.m, pat.n))
-    dense[:, pat.rows, pat.cols] = vals
-    b = np.einsum("pmn,pn->pm", dense, u) - g
+    flat = np.zeros((big_p, pat.m * pat.n))
+    flat[:, pat.rows * pat.n + pat.cols] = vals
+    dense = flat.reshape(big_p, pat.m, pat.n)
+    # G u from the non-zeros alone: a (P, nnz) x (nnz, m) product, no dense pass
+    b = (vals * u[:, pat.cols]) @ _row_sum(pat) - g
+    if iu.size == 0:  # every variable measured: G itself, no column copy
+        return Linearization(a=dense, t=b, var=var, ym=yu, gm=dense, b=b), g
     gm = dense[:, :, im]
-    if iu.size == 0:
-        return Linearization(a=gm, t=b, var=var[:, im], ym=yu[:, im], gm=gm, b=b), g
     gu = dense[:, :, iu]
     uu, sig, wt = np.linalg.svd(gu, full_matrices=True)
     rank = _svd_rank(sig, (pat.m, iu.size))
@@ -322,6 +331,45 @@ def _pinv_sym(s_mat: FloatArray) -> tuple[FloatArray, IntArray]:
     return (vec * inv[:, None, :]) @ np.swapaxes(vec, 1, 2), keep.sum(axis=-1)
 
 
+_SUBSTITUTION_MAX = (
+    64  #: stacked systems up to this size solved by vectorised substitution
+)
+
+
+def _forward(chol: FloatArray, rhs: FloatArray) -> FloatArray:
+    """``L⁻¹ rhs`` for stacked lower-triangular ``L`` (P, k, k), rhs (P, k, ...).
+
+    Substitution vectorised over the periods: k steps, each a small reduction,
+    far cheaper than a stacked LAPACK call per period for small k.
+    """
+    out = np.empty_like(rhs)
+    extra = rhs.ndim - 2
+    for j in range(rhs.shape[1]):
+        acc = rhs[:, j]
+        if j:
+            row = chol[:, j, :j]
+            acc = acc - np.einsum("pi,pi...->p...", row, out[:, :j])
+        out[:, j] = acc / chol[:, j, j].reshape((-1,) + (1,) * extra)
+    return out
+
+
+def _backward(chol: FloatArray, rhs: FloatArray) -> FloatArray:
+    """``L⁻ᵀ rhs`` for stacked lower-triangular ``L`` and rhs (P, k)."""
+    k = rhs.shape[1]
+    out = np.empty_like(rhs)
+    for j in range(k - 1, -1, -1):
+        acc = rhs[:, j]
+        if j < k - 1:
+            acc = acc - np.einsum("pi,pi->p", chol[:, j + 1 :, j], out[:, j + 1 :])
+        out[:, j] = acc / chol[:, j, j]
+    return out
+
+
+def _well_conditioned(chol: FloatArray) -> bool:
+    diag = np.abs(np.diagonal(chol, axis1=1, axis2=2))
+    return bool(np.all(diag.min(axis=1) > 1e-7 * diag.max(axis=1)))
+
+
 def _solve_spd(s_mat: FloatArray, rhs: FloatArray) -> FloatArray:
     """Solve stacked ``S x = rhs``; pseudo-inverse if ``S`` is singular."""
     if s_mat.shape[-1] == 0:
@@ -334,9 +382,10 @@ def _solve_spd(s_mat: FloatArray, rhs: FloatArray) -> FloatArray:
                 sol: FloatArray = scipy.linalg.cho_solve(c, rhs[0], check_finite=False)
                 return sol[None]
         else:
-            chol = np.linalg.cholesky(s_mat)
-            diag = np.abs(np.diagonal(chol, axis1=1, axis2=2))
-            if np.all(diag.min(axis=1) > 1e-7 * diag.max(axis=1)):
+            chol = np.asarray(np.linalg.cholesky(s_mat), dtype=np.float64)
+            if _well_conditioned(chol) and s_mat.shape[-1] <= _SUBSTITUTION_MAX:
+                return _backward(chol, _forward(chol, rhs))
+            if _well_conditioned(chol):
                 out: FloatArray = np.asarray(
                     np.linalg.solve(s_mat, rhs[..., None])[..., 0], dtype=np.float64
                 )
@@ -431,6 +480,35 @@ def solve(
     return _statistics(p, pat, lin, u, s, r, var, n_iter, converged, g)
 
 
+def _whiten(s_mat: FloatArray, av: FloatArray) -> tuple[FloatArray, IntArray]:
+    """``B = W av`` with ``WᵀW = S⁺`` for stacked symmetric PSD ``S``; and ranks.
+
+    ``W = L⁻¹`` from a Cholesky factor when every ``S`` is well conditioned
+    (the usual case: one factorisation and a triangular solve), else
+    ``diag(1/√λ) Qᵀ`` over the kept eigenpairs.
+    """
+    k = s_mat.shape[-1]
+    big_p = s_mat.shape[0]
+    if k == 0:
+        return np.zeros((big_p, 0, av.shape[-1])), np.zeros(big_p, dtype=np.intp)
+    chol: FloatArray | None
+    try:
+        chol = np.asarray(np.linalg.cholesky(s_mat), dtype=np.float64)
+    except np.linalg.LinAlgError:
+        chol = None
+    if chol is not None and _well_conditioned(chol):
+        full = np.full(big_p, k, dtype=np.intp)
+        if k <= _SUBSTITUTION_MAX:
+            return _forward(chol, av), full
+        return np.linalg.inv(chol) @ av, full
+    lam, vec = np.linalg.eigh(s_mat)
+    top = np.max(np.abs(lam), axis=-1, keepdims=True)
+    keep = lam > RANK_TOL * np.maximum(top, 1e-300) * k
+    root = np.where(keep, 1.0 / np.sqrt(np.where(keep, lam, 1.0)), 0.0)
+    w = root[:, :, None] * np.swapaxes(vec, 1, 2)
+    return w @ av, keep.sum(axis=-1)
+
+
 def _statistics(
     p: Problem,
     pat: Pattern,
@@ -443,6 +521,13 @@ def _statistics(
     converged: bool,
     g: FloatArray,
 ) -> Solution:
+    """Statistics without any (P, n, n) matrix.
+
+    The covariance of the adjusted measured values is ``C = V − BᵀB`` with
+    ``B = W A V`` and ``WᵀW = (A V Aᵀ)⁺``; an unmeasured variable is ``T`` times
+    the measured ones, so every quadratic form ``g C gᵀ`` is computed from
+    ``B`` and ``T`` alone, per period and on demand.
+    """
     im = np.flatnonzero(p.measured)
     iu = np.flatnonzero(~p.measured)
     big_p, n = u.shape
@@ -452,16 +537,11 @@ def _statistics(
     a = lin.a
     av = a * vm[:, None, :]
     s_mat = av @ np.swapaxes(a, 1, 2)
-    s_inv, dof = _pinv_sym(s_mat)
-    q_mm = np.swapaxes(av, 1, 2) @ s_inv @ av  # covariance of adjustments
-    qdiag = np.diagonal(q_mm, axis1=1, axis2=2)
-    c_mm = -q_mm
-    c_mm[:, np.arange(im.size), np.arange(im.size)] += vm
-    if iu.size == 0:
-        cov = c_mm  # every variable measured: no scatter into a larger matrix
-    else:
-        cov = np.zeros((big_p, n, n))
-        cov[:, im[:, None], im[None, :]] = c_mm
+    bmat, dof = _whiten(s_mat, av)  # (P, k, nm)
+    qdiag = np.einsum("pkn,pkn->pn", bmat, bmat)  # variance of the adjustments
+    dvar = np.empty((big_p, n))
+    dvar[:, im] = vm - qdiag
+    tmat: FloatArray | None = None
     if iu.size:
         assert lin.w_obs is not None
         assert lin.u_left is not None
@@ -470,22 +550,32 @@ def _statistics(
         nullness = np.sqrt(np.sum(lin.w_null**2, axis=2)).max(axis=0)
         observable[iu] = nullness < 1e-6
         # u_u = W1 S1^-1 U1^T (b - G_m u_m) -> d u_u / d u_m = T
-        tmat = -np.einsum(
-            "pnr,pmr,pmk->pnk", lin.w_obs / lin.sig[:, None, :], lin.u_left, lin.gm
+        tmat = -((lin.w_obs / lin.sig[:, None, :]) @ np.swapaxes(lin.u_left, 1, 2)) @ (
+            lin.gm
         )
-        cov[:, iu[:, None], im[None, :]] = tmat @ c_mm
-        cov[:, im[:, None], iu[None, :]] = np.swapaxes(tmat @ c_mm, 1, 2)
-        cov[:, iu[:, None], iu[None, :]] = tmat @ c_mm @ np.swapaxes(tmat, 1, 2)
-    dvar = np.diagonal(cov, axis1=1, axis2=2)
+        bt = bmat @ np.swapaxes(tmat, 1, 2)  # (P, k, nu)
+        dvar[:, iu] = np.einsum("pun,pn,pun->pu", tmat, vm, tmat) - np.einsum(
+            "pku,pku->pu", bt, bt
+        )
     sd = np.sqrt(np.maximum(dvar, 0.0)) * s
     corr = None
 
+    def measured_part(grad: FloatArray) -> FloatArray:
+        gm_: FloatArray = grad[:, :, im]
+        if tmat is not None:
+            gm_ = gm_ + grad[:, :, iu] @ tmat
+        return gm_
+
     def quad(grad: FloatArray) -> FloatArray:
-        out: FloatArray = grad @ cov @ np.swapaxes(grad, 1, 2)
+        gm_ = measured_part(grad)
+        h = bmat @ np.swapaxes(gm_, 1, 2)  # (P, k, q)
+        out: FloatArray = (gm_ * vm[:, None, :]) @ np.swapaxes(gm_, 1, 2) - (
+            np.swapaxes(h, 1, 2) @ h
+        )
         return out
 
     def q_col(k: int) -> FloatArray:
-        col: FloatArray = q_mm[0, :, k]
+        col: FloatArray = bmat[0].T @ bmat[0, :, k]
         return col
 
     # nodal tests on rows without unmeasured variables, at the measured values
@@ -499,8 +589,9 @@ def _statistics(
     imb = residual(p, x_meas) / r
     rows_ok = np.flatnonzero(~has_u)
     if rows_ok.size:
-        gm_ok = lin.gm[:, rows_ok, :]
-        sv = np.einsum("pkn,pn,pkn->pk", gm_ok, vm, gm_ok)
+        gm_ok = lin.gm if rows_ok.size == m else lin.gm[:, rows_ok, :]
+        sv = (gm_ok * gm_ok) @ vm[:, :, None]
+        sv = sv[:, :, 0]
         nodal_z[:, rows_ok] = imb[:, rows_ok] / np.sqrt(np.maximum(sv, 1e-300))
     x = u * s
     x[:, ~observable] = np.nan
@@ -509,7 +600,7 @@ def _statistics(
         x=x,
         s=s,
         sd=sd,
-        cov=cov,
+        cov=None,
         cov_adjust_diag=qdiag,
         corr_adjust=corr,
         observable=observable,

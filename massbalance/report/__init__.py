@@ -12,15 +12,23 @@ from ._reconcile import (
     reconciliation_dict,
     render_reconciliation,
 )
+from ._release_estimate import (
+    RELEASE_ESTIMATE_FORMATS,
+    release_estimate_dict,
+    render_release_estimate,
+)
 
 __all__ = [
     "BALANCE_FORMATS",
     "RECONCILE_FORMATS",
+    "RELEASE_ESTIMATE_FORMATS",
     "REPORT_FORMATS",
     "balance_report_dict",
     "check_report_dict",
     "reconciliation_dict",
+    "release_estimate_dict",
     "render_balance",
     "render_check",
     "render_reconciliation",
+    "render_release_estimate",
 ]

@@ -95,3 +95,56 @@ def test_render_reconciliation_is_pure_and_rejects_unknown_format():
         assert "F1" in render_reconciliation(result, fmt)
     with pytest.raises(ValueError, match="unknown format"):
         render_reconciliation(result, "html")
+
+
+RELEASE = Path(__file__).parents[2] / "examples" / "alexco-2012-q1.toml"
+
+
+def test_from_release_json(capsys):
+    code = main(["reconcile", "--from-release", str(RELEASE), "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert set(doc) >= {
+        "figures",
+        "derived",
+        "chi2",
+        "dof",
+        "p_value",
+        "unobservable",
+        "active",
+        "converged",
+    }
+    assert doc["dof"] == 18
+    fig = doc["figures"]["2012Q1.recovery.Ag"]
+    assert set(fig) >= {"printed", "unit", "estimate", "sd", "normalised_adjustment"}
+    assert fig["unit"] == "%"
+    assert abs(fig["estimate"] - 94.71) < 0.01
+    assert doc["derived"]["2012Q1.grade.tail.Zn"] == {
+        "unit": "%",
+        "estimate": None,
+        "sd": None,
+        "observable": False,
+    }
+
+
+def test_from_release_text_and_rounding(tmp_path, capsys):
+    out = tmp_path / "est.md"
+    args = ["reconcile", "--from-release", str(RELEASE), "--format", "markdown"]
+    assert main([*args, "--rounding", "either", "-o", str(out)]) == 0
+    text = out.read_text()
+    assert "(either rounding)" in text
+    assert "| 2012Q1.recovery.Ag |" in text
+
+
+def test_rounding_needs_from_release(capsys):
+    assert main(["reconcile", str(EXAMPLE), "--rounding", "nearest"]) == 2
+    assert "--from-release" in capsys.readouterr().err
+
+
+def test_from_release_bad_file_exit_2(tmp_path, capsys):
+    f = tmp_path / "r.toml"
+    f.write_text('[periods.P]\nfeed = "f"\n[periods.P.streams.f]\nmass = "-5 t"\n')
+    assert main(["reconcile", "--from-release", str(f)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "negative" in err

@@ -1,0 +1,242 @@
+"""Render a release estimate (``reconcile --from-release``): text, Markdown, JSON, CSV.
+
+Pure: prints nothing. Every figure is shown in the unit it was printed in:
+as printed, its best estimate ± SD (two significant digits of the SD), and
+the normalised adjustment (measured − estimate)/σ; every unprinted quantity
+with ± SD, or ``unobservable``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from ..io.release_estimate import ReleaseEstimate
+
+__all__ = [
+    "RELEASE_ESTIMATE_FORMATS",
+    "release_estimate_dict",
+    "render_release_estimate",
+]
+
+RELEASE_ESTIMATE_FORMATS = ("text", "markdown", "json", "csv")
+
+_LARGEST = 3  #: normalised adjustments listed in the summary
+
+
+def _num(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def _decimals(sd: float) -> int:
+    """Decimals that show two significant digits of ``sd`` (0 to 6)."""
+    if not (sd > 0 and math.isfinite(sd)):
+        return 2
+    return min(6, max(0, 1 - math.floor(math.log10(sd))))
+
+
+def _pm(estimate: float, sd: float, unit: str) -> str:
+    if math.isnan(estimate):
+        return "unobservable"
+    d = _decimals(sd)
+    return f"{estimate:,.{d}f} ± {sd:,.{d}f} {unit}"
+
+
+def _fmt(value: float, spec: str = ".2f") -> str:
+    return "" if math.isnan(value) else format(value, spec)
+
+
+def release_estimate_dict(result: ReleaseEstimate) -> dict[str, Any]:
+    """The estimate as JSON-ready data (NaN becomes ``None``).
+
+    Returns
+    -------
+    dict
+        ``figures`` (id -> printed, unit, measured, rounding_sd, estimate, sd,
+        normalised_adjustment, redundancy, test), ``derived`` (id -> unit,
+        estimate, sd, observable), ``chi2``, ``dof``, ``p_value``,
+        ``n_figures``, ``rank``, ``unobservable``, ``active``, ``rounding``,
+        ``converged``, ``message``, ``release``.
+    """
+    return {
+        "figures": {
+            f.id: {
+                "printed": f.text,
+                "unit": f.unit,
+                "measured": f.measured,
+                "rounding_sd": f.rounding_sd,
+                "estimate": f.estimate,
+                "sd": f.sd,
+                "normalised_adjustment": f.normalised,
+                "redundancy": f.redundancy,
+                "test": _num(f.test),
+            }
+            for f in result.figures
+        },
+        "derived": {
+            d.id: {
+                "unit": d.unit,
+                "estimate": _num(d.estimate),
+                "sd": _num(d.sd),
+                "observable": d.observable,
+            }
+            for d in result.derived
+        },
+        "chi2": result.chi2,
+        "dof": result.dof,
+        "p_value": _num(result.p_value),
+        "n_figures": result.n_figures,
+        "rank": result.rank,
+        "unobservable": list(result.unobservable),
+        "active": list(result.active),
+        "rounding": result.rounding,
+        "converged": result.converged,
+        "message": result.message,
+        "release": {"issuer": result.issuer, "title": result.title},
+    }
+
+
+def _csv(result: ReleaseEstimate) -> str:
+    lines = [
+        "kind,id,printed,unit,measured,rounding_sd,estimate,sd,"
+        "normalised_adjustment,redundancy,test"
+    ]
+    for f in result.figures:
+        cells = [
+            "figure",
+            f.id,
+            f'"{f.text}"',
+            f.unit,
+            *(
+                _fmt(v, ".10g")
+                for v in (
+                    f.measured,
+                    f.rounding_sd,
+                    f.estimate,
+                    f.sd,
+                    f.normalised,
+                    f.redundancy,
+                    f.test,
+                )
+            ),
+        ]
+        lines.append(",".join(cells))
+    for d in result.derived:
+        cells = ["derived", d.id, "", d.unit, "", "", _fmt(d.estimate, ".10g")]
+        cells += [_fmt(d.sd, ".10g"), "", "", ""]
+        lines.append(",".join(cells))
+    return "\n".join(lines)
+
+
+def _grid(table: list[list[str]], markdown: bool, right: set[int]) -> list[str]:
+    if markdown:
+        lines = ["| " + " | ".join(r) + " |" for r in table]
+        lines.insert(
+            1,
+            "|"
+            + "".join("--:|" if i in right else "---|" for i in range(len(table[0]))),
+        )
+        return lines
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    return [
+        "  ".join(
+            (c.rjust(w) if i in right else c.ljust(w))
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        ).rstrip()
+        for r in table
+    ]
+
+
+def _text(result: ReleaseEstimate, markdown: bool) -> str:
+    h1, h2 = ("# ", "## ") if markdown else ("", "")
+    title = " - ".join(x for x in (result.issuer, result.title) if x) or "release"
+    lines = [f"{h1}massbalance reconcile --from-release: {title}", ""]
+    lines.append(
+        "Each printed figure is a measurement: the centre of its rounding interval "
+        f"({result.rounding} rounding), SD = width/√12. Estimates satisfy every "
+        "relation of the release; oz is the troy ounce."
+    )
+    lines.append("")
+    lines.append(f"{h2}Figures" if markdown else "FIGURES")
+    lines.append("")
+    table = [["figure", "printed", "estimate ± SD", "adj/σ", "redund."]]
+    for f in result.figures:
+        table.append(
+            [
+                f.id,
+                f.text,
+                _pm(f.estimate, f.sd, f.unit),
+                f"{round(f.normalised, 2) + 0.0:+.2f}",
+                f"{f.redundancy:.2f}",
+            ]
+        )
+    lines += _grid(table, markdown, {3, 4})
+    lines.append("")
+    if result.derived:
+        lines.append(
+            f"{h2}Unprinted quantities" if markdown else "UNPRINTED QUANTITIES"
+        )
+        lines.append("")
+        table = [["quantity", "estimate ± SD"]]
+        for d in result.derived:
+            table.append([d.id, _pm(d.estimate, d.sd, d.unit)])
+        lines += _grid(table, markdown, set())
+        lines.append("")
+    lines.append(f"{h2}Global test" if markdown else "GLOBAL TEST")
+    lines.append("")
+    p = "n/a (no redundancy)" if math.isnan(result.p_value) else f"{result.p_value:.3g}"
+    lines.append(
+        f"chi2 = {result.chi2:.4g} on {result.dof} dof ({result.n_figures} figures, "
+        f"{result.rank} identifiable variables), p = {p}."
+    )
+    worst = sorted(result.figures, key=lambda f: -abs(f.normalised))[:_LARGEST]
+    if worst:
+        lines.append(
+            "Largest normalised adjustments: "
+            + ", ".join(f"{f.id} {f.normalised:+.2f}" for f in worst)
+            + "."
+        )
+    if result.unobservable:
+        lines.append(
+            "Unobservable (the figures do not determine them; no value given): "
+            + ", ".join(result.unobservable)
+            + "."
+        )
+    if result.active:
+        lines.append(
+            "Active at the solution (the SDs are first order only): "
+            + ", ".join(result.active)
+            + "."
+        )
+    else:
+        lines.append("No physical bound or structural inequality is active.")
+    return "\n".join(lines)
+
+
+def render_release_estimate(result: ReleaseEstimate, fmt: str = "text") -> str:
+    """Render a release estimate.
+
+    Parameters
+    ----------
+    result : ReleaseEstimate
+        From :func:`massbalance.io.estimate_release`.
+    fmt : {"text", "markdown", "json", "csv"}
+
+    Returns
+    -------
+    str
+        The report, without a trailing newline.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``fmt``.
+    """
+    if fmt == "json":
+        return json.dumps(release_estimate_dict(result), indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        return _csv(result)
+    if fmt in ("text", "markdown"):
+        return _text(result, markdown=fmt == "markdown")
+    raise ValueError(f"unknown format {fmt!r}; use one of {RELEASE_ESTIMATE_FORMATS}")
