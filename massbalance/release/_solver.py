@@ -497,9 +497,16 @@ class Feasibility:
         if comp == -2:
             return []
         candidates = by_comp[comp]
+        # Test subsets with only the structural bounds on their own variables
+        # (much smaller problems) when that still proves the whole set: the
+        # test stays monotone, so the conflict found is minimal for it.
+        use_local = not branch and self.proved_empty(
+            self.local(candidates), branch=False
+        )
 
         def infeasible(keys: list[str]) -> bool:
-            return self.proved_empty(self.only(keys, [comp]), branch=branch)
+            bounds = self.local(keys) if use_local else self.only(keys, [comp])
+            return self.proved_empty(bounds, branch=branch)
 
         def qx(background: list[str], has_delta: bool, items: list[str]) -> list[str]:
             if has_delta and infeasible(background):
