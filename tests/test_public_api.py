@@ -103,3 +103,20 @@ def test_banned_pattern_catches_the_mistakes():
     for bad in ['Q_(5, "oz")', "x.to('ton')", "ureg.oz", 'q.m_as("tons")']:
         assert BANNED.search(bad), bad
     assert not BANNED.search('label = "oz"')
+
+
+def test_slow_optional_modules_are_not_imported_at_start():
+    # `massbalance check` must start quickly: scipy.stats (about 0.4 s) and
+    # pandas are imported only by the functions that need them.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, massbalance.cli; "
+        "print(sorted(m for m in ('scipy.stats', 'pandas', 'matplotlib') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"

@@ -33,7 +33,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import least_squares
-from scipy.stats import chi2 as chi2_dist
 
 from ..errors import ConvergenceError, InputError
 from ..figures import ROUNDING_METHODS, Rounding
@@ -395,6 +394,8 @@ def _statistics(
         if not observable(np.eye(len(model.vars))[j])
     )
     dof = nf - rank
+    from scipy.stats import chi2 as chi2_dist  # slow to import: only when needed
+
     p_value = float(chi2_dist.sf(chi2, dof)) if dof > 0 else math.nan
 
     figures = []
