@@ -203,10 +203,17 @@ class Figure:
         canonical: pint.Unit,
         rounding: Rounding = "nearest",
         trailing_zeros: TrailingZeros = "significant",
+        *,
+        factor: float | None = None,
     ) -> tuple[float, float]:
-        """The interval in ``canonical`` units as floats, rounded outward."""
+        """The interval in ``canonical`` units as floats, rounded outward.
+
+        ``factor``, canonical units per printed unit, saves a unit conversion
+        when the caller already has it.
+        """
         lo, hi = self.interval(rounding, trailing_zeros)
-        factor = self.factor(canonical)
+        if factor is None:
+            factor = self.factor(canonical)
         flo, fhi = float(lo) * factor, float(hi) * factor
         flo -= abs(flo) * _REL_WIDEN + 1e-300
         fhi += abs(fhi) * _REL_WIDEN + 1e-300

@@ -53,11 +53,7 @@ class Binding:
     node: int
     kind: str
     canonical: pint.Unit
-
-    @property
-    def factor(self) -> float:
-        """Canonical units per printed unit."""
-        return self.figure.factor(self.canonical)
+    factor: float  #: canonical units per printed unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +188,9 @@ class _Builder:
                     figure.id,
                     figure.text,
                 )
-            self.problem.bindings[figure.id] = Binding(figure, node, kind, canonical)
+            self.problem.bindings[figure.id] = Binding(
+                figure, node, kind, canonical, factor
+            )
         self.problem.node_of.setdefault(key, node)
         if len(printings) > 1:
             self.relation(f"{printings[0].id}.also", "duplicate", [node])

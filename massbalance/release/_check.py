@@ -31,7 +31,7 @@ def _figure_bounds(
     bounds, steps = {}, {}
     for fid, binding in problem.bindings.items():
         lo, hi = binding.figure.canonical_interval(
-            binding.canonical, rounding, trailing_zeros
+            binding.canonical, rounding, trailing_zeros, factor=binding.factor
         )
         bounds[fid] = Bound(binding.node, lo, hi, fid)
         steps[fid] = (
