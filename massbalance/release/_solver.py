@@ -292,8 +292,9 @@ class Feasibility:
             attempts = [(k, True) for k in range(2, len(candidates))]
             attempts += [(1, True), (0, True), (1, False), (0, False)]
             attempts += [(-1, True), (-1, False)]  # from a dive, computed when needed
-        nfev = 50 if quick else 200
+        nfev = 50 if quick else 80  # fail fast from the ordinary starts
         for k, aim_inside in attempts:
+            from_dive = k == -1  # the last resort gets the largest budget
             if k == -1:
                 if len(candidates) == 2 + len(starts):
                     candidates.append(self._dive(bounds, box, variables, printed))
@@ -321,10 +322,11 @@ class Feasibility:
                     method="trf",
                     # an SVD per step is slow on large components: use LSMR there
                     tr_solver="exact" if len(free) <= 40 else "lsmr",
+                    x_scale="jac",
                     xtol=1e-15,
                     ftol=1e-15,
                     gtol=1e-15,
-                    max_nfev=nfev,
+                    max_nfev=200 if from_dive else nfev,
                 )
                 z = result.x
             else:
