@@ -15,9 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import least_squares, linprog
+from scipy.optimize import least_squares
 
 from ..intervals import Bound, Box, Graph, Op, hull, propagate
+from ._numeric import aim_margin, equality_scale, midpoint, nudge_inside, scale_of
 
 __all__ = ["Feasibility", "Outcome"]
 
@@ -228,21 +229,21 @@ class Feasibility:
         lo, hi = box
         fixed = {v: lo[v] for v in variables if hi[v] - lo[v] <= 0.0}
         free = [v for v in variables if v not in fixed]
-        scale = np.array([_scale(lo[v], hi[v]) for v in free])
+        scale = np.array([scale_of(lo[v], hi[v]) for v in free])
         zlo = np.array([lo[v] for v in free]) / scale
         zhi = np.array([hi[v] for v in free]) / scale
         checks = [b for b in bounds if graph.kind[b.node] != Op.VAR]
-        mid0 = {v: _mid(lo[v], hi[v]) for v in free}
+        mid0 = {v: midpoint(lo[v], hi[v]) for v in free}
         values0 = graph.evaluate({**fixed, **mid0}, nodes)
         widths = []
         for b in checks:
             if b.lo == b.hi:
-                widths.append(_eq_scale(graph, b.node, values0))
+                widths.append(equality_scale(graph, b.node, values0))
             else:
                 w = b.hi - b.lo
                 widths.append(w if math.isfinite(w) else max(abs(b.lo), abs(b.hi), 1.0))
         width = np.array(widths)
-        margin = np.array([_margin(b) for b in checks])
+        margin = np.array([aim_margin(b) for b in checks])
         exact_lo = np.array([b.lo for b in checks])
         exact_hi = np.array([b.hi for b in checks])
         targets_lo = exact_lo + margin
@@ -313,7 +314,7 @@ class Feasibility:
             )
             z0 = np.clip(z0, zlo, zhi)
             if free and checks:
-                z0 = _inside(z0, zlo, zhi)
+                z0 = nudge_inside(z0, zlo, zhi)
                 result = least_squares(
                     fun,
                     z0,
@@ -382,7 +383,7 @@ class Feasibility:
                     break
             else:
                 return None
-        return {v: _mid(lo[v], hi[v]) for v in variables}
+        return {v: midpoint(lo[v], hi[v]) for v in variables}
 
     def verify(self, point: dict[int, float], bounds: Sequence[Bound]) -> bool:
         """Substitute ``point``: every bound holds to a relative residual of 1e-9."""
@@ -401,7 +402,7 @@ class Feasibility:
             if not math.isfinite(value):
                 return False
             if b.lo == b.hi:
-                tol = _RTOL * _eq_scale(graph, b.node, values)
+                tol = _RTOL * equality_scale(graph, b.node, values)
             else:
                 tol = _RTOL * max(
                     abs(value),
@@ -541,160 +542,13 @@ class Feasibility:
             part = frozenset(k for k in released if self.component_of[k] == comp)
             key = (comp, part)
             if key not in self._cost_cache:
-                self._cost_cache[key] = self._cost_one(part, start, box)
+                from ._cost import least_move
+
+                self._cost_cache[key] = least_move(self, part, start, box)
             cost, part_moves = self._cost_cache[key]
             total += cost
             moves.update(part_moves)
         return total, moves
-
-    def _cost_one(
-        self, released: frozenset[str], start: dict[int, float], box: Box
-    ) -> tuple[float, dict[str, tuple[float, float]]]:
-        """Least total move of released figures that all lie in one component.
-
-        Sequential linear programming (HiGHS) in a trust region, from the
-        witness ``start``: every accepted step is verified by substitution to
-        satisfy all the other figures, so the result is attained by a real
-        point (an upper bound on the optimum, and in practice the optimum).
-
-        Returns the cost and, per released figure, (value, steps out) in
-        canonical units.
-        """
-        graph = self.graph
-        active = self.active(released, {self.component_of[k] for k in released})
-        keys = sorted(released)
-        moving = [self.figures[k] for k in keys]
-        nodes = graph.subtree([b.node for b in active] + [b.node for b in moving])
-        variables = [v for v in nodes if graph.kind[v] == Op.VAR]
-        index = {v: j for j, v in enumerate(variables)}
-        lo, hi = box
-        scale = np.array([_scale(lo[v], hi[v], start.get(v)) for v in variables])
-        zlo = np.array([lo[v] for v in variables]) / scale
-        zhi = np.array([hi[v] for v in variables]) / scale
-        checks = [b for b in active if graph.kind[b.node] != Op.VAR]
-        n, k = len(variables), len(keys)
-
-        def distances(values: dict[int, float]) -> dict[str, tuple[float, float]]:
-            out = {}
-            for key, b in zip(keys, moving, strict=True):
-                v = values[b.node]
-                out[key] = (v, max(b.lo - v, v - b.hi, 0.0) / self.steps[key])
-            return out
-
-        point = {v: start.get(v, _mid(lo[v], hi[v])) for v in variables}
-        values = graph.evaluate(point, nodes)
-        best = distances(values)
-        best_cost = sum(d for _, d in best.values())
-        # First try the lower bound: each released figure at the edge of its own
-        # enclosure nearest its printed interval. If a witness attains it, it is
-        # the optimum.
-        box_all = propagate(graph, active)
-        if box_all is not None and best_cost > 0.0:
-            targets = []
-            for key, b in zip(keys, moving, strict=True):
-                e_lo, e_hi = hull(graph, box_all, b.node)
-                eps = 1e-6 * self.steps[key]
-                if e_lo > b.hi:
-                    targets.append(Bound(b.node, e_lo, e_lo + eps, key))
-                elif e_hi < b.lo:
-                    targets.append(Bound(b.node, e_hi - eps, e_hi, key))
-                else:
-                    targets.append(Bound(b.node, max(b.lo, e_lo), min(b.hi, e_hi), key))
-            pinned = active + targets
-            pinned_box = propagate(graph, pinned)
-            if pinned_box is not None:
-                found = self.witness(pinned, pinned_box, [point], quick=True)
-                if found is not None:
-                    found_values = graph.evaluate(found, nodes)
-                    found_d = distances(found_values)
-                    found_cost = sum(d for _, d in found_d.values())
-                    if found_cost <= best_cost:
-                        return found_cost, found_d
-        radius = 0.05
-        for _ in range(40):
-            if best_cost == 0.0 or radius < 1e-12:
-                break
-            grads = graph.gradients(values, nodes)
-            rows: list[npt.NDArray[np.float64]] = []
-            rhs: list[float] = []
-
-            def add(
-                node: int,
-                sign: float,
-                bound: float,
-                denom: float,
-                slack: int,
-                grads: dict[int, dict[int, float]] = grads,
-                values: dict[int, float] = values,
-                rows: list[npt.NDArray[np.float64]] = rows,
-                rhs: list[float] = rhs,
-            ) -> None:
-                row, value = _lp_row(
-                    grads, values, index, scale, n + k, node, sign, bound, denom
-                )
-                if slack >= 0:
-                    row[n + slack] = -1.0
-                rows.append(row)
-                rhs.append(value)
-
-            for b in checks:
-                width = b.hi - b.lo
-                denom = (
-                    width
-                    if math.isfinite(width) and width > 0
-                    else max(abs(b.lo), abs(b.hi), 1.0)
-                )
-                m = _margin(b)
-                if math.isfinite(b.hi):
-                    add(b.node, 1.0, b.hi - m, denom, -1)
-                if math.isfinite(b.lo):
-                    add(b.node, -1.0, b.lo + m, denom, -1)
-            for j, (key, b) in enumerate(zip(keys, moving, strict=True)):
-                step = self.steps[key]
-                if math.isfinite(b.hi):
-                    add(b.node, 1.0, b.hi, step, j)
-                if math.isfinite(b.lo):
-                    add(b.node, -1.0, b.lo, step, j)
-            z = np.array([point[v] for v in variables]) / scale
-            dz_lo = np.maximum(zlo - z, -radius * np.maximum(np.abs(z), 1e-3))
-            dz_hi = np.minimum(zhi - z, radius * np.maximum(np.abs(z), 1e-3))
-            c = np.concatenate([np.zeros(n), np.ones(k)])
-            lp = linprog(
-                c,
-                A_ub=np.array(rows),
-                b_ub=np.array(rhs),
-                bounds=list(zip(dz_lo, dz_hi, strict=True)) + [(0.0, None)] * k,
-                method="highs",
-            )
-            if lp.status != 0:
-                radius /= 4.0
-                continue
-            for fraction in (1.0, 0.5, 0.25, 0.125):
-                trial = {
-                    v: float(x)
-                    for v, x in zip(
-                        variables, (z + fraction * lp.x[:n]) * scale, strict=True
-                    )
-                }
-                trial_values = graph.evaluate(trial, nodes)
-                trial_d = distances(trial_values)
-                trial_cost = sum(d for _, d in trial_d.values())
-                if trial_cost < best_cost - 1e-12 and self.verify(trial, active):
-                    break
-            if trial_cost < best_cost - 1e-12 and self.verify(trial, active):
-                improvement = best_cost - trial_cost
-                point, values, best, best_cost = (
-                    trial,
-                    trial_values,
-                    trial_d,
-                    trial_cost,
-                )
-                radius = min(radius * 2.0, 1.0)
-                if improvement < 1e-10 * max(best_cost, 1.0):
-                    break
-            else:
-                radius /= 4.0
-        return best_cost, best
 
     def enclosure(
         self, released: Iterable[str], node: int, *, radius: int | None = 2
@@ -729,69 +583,3 @@ class Feasibility:
         if box is None:
             return None
         return hull(self.graph, box, node)
-
-
-def _lp_row(
-    grads: dict[int, dict[int, float]],
-    values: dict[int, float],
-    index: dict[int, int],
-    scale: npt.NDArray[np.float64],
-    size: int,
-    node: int,
-    sign: float,
-    bound: float,
-    denom: float,
-) -> tuple[npt.NDArray[np.float64], float]:
-    """One linearised row ``sign * (value(node) - bound) / denom <= 0``."""
-    row = np.zeros(size)
-    for var, d in grads[node].items():
-        j = index.get(var)
-        if j is not None:
-            row[j] = sign * d * scale[j] / denom
-    return row, sign * (bound - values[node]) / denom
-
-
-def _margin(b: Bound) -> float:
-    """Aim this far inside a bound, so the witness survives substitution."""
-    if b.lo == b.hi:
-        return 0.0
-    width = b.hi - b.lo
-    if not math.isfinite(width):
-        return 0.0
-    return 1e-7 * width
-
-
-def _scale(lo: float, hi: float, hint: float | None = None) -> float:
-    candidates = [abs(x) for x in (lo, hi, hint) if x is not None and math.isfinite(x)]
-    s = max(candidates, default=1.0)
-    return s if s > 0.0 else 1.0
-
-
-def _mid(lo: float, hi: float) -> float:
-    if math.isfinite(lo) and math.isfinite(hi):
-        return 0.5 * (lo + hi)
-    if math.isfinite(lo):
-        return lo + max(abs(lo), 1.0)
-    if math.isfinite(hi):
-        return hi - max(abs(hi), 1.0)
-    return 0.0
-
-
-def _inside(
-    z: npt.NDArray[np.float64], lo: npt.NDArray[np.float64], hi: npt.NDArray[np.float64]
-) -> npt.NDArray[np.float64]:
-    """Nudge ``z`` strictly inside finite bounds (least_squares requires it)."""
-    span = np.where(np.isfinite(hi - lo), hi - lo, np.maximum(np.abs(z), 1.0))
-    return np.clip(z, lo + 1e-12 * span, hi - 1e-12 * span)
-
-
-def _eq_scale(graph: Graph, node: int, values: dict[int, float]) -> float:
-    """Magnitude of the terms of an equality (its residual's yardstick)."""
-    if graph.kind[node] == Op.SUM:
-        total = sum(
-            abs(c * values.get(a, 0.0))
-            for c, a in zip(graph.coef[node], graph.args[node], strict=True)
-        )
-    else:
-        total = abs(values.get(node, 0.0))
-    return total if total > 0.0 else 1.0
