@@ -29,15 +29,17 @@ ROUNDINGS = st.sampled_from(["nearest", "truncate", "either"])
 def test_estimates_of_a_rounded_release_are_near_the_truth(generated):
     result = estimate_release(loads_release(generated.text))
     assert result.converged
-    assert result.active == ()
     assert result.chi2 <= 3.0 * result.n_figures * (1 + 1e-6)
     assert result.dof == result.n_figures - result.rank
     for f in result.figures:
         truth = generated.truth[f.id]
         width = f.rounding_sd * math.sqrt(12)
-        # within one rounding width of the truth, and within 5 SDs of it
+        # within one rounding width of the truth, and, when no inequality is
+        # active (a printed tail can press a cross-assay to 0 and then the
+        # SDs are approximate), within 5 SDs of it
         assert abs(f.estimate - truth) <= width, (f.id, generated.text)
-        assert abs(f.estimate - truth) <= 5 * f.sd + 1e-9 * abs(truth), f.id
+        if not result.active:
+            assert abs(f.estimate - truth) <= 5 * f.sd + 1e-9 * abs(truth), f.id
     for d in result.derived:
         assert d.observable == (not math.isnan(d.estimate))
 
