@@ -109,6 +109,7 @@ class _Builder:
         self.problem = Problem(self.graph)
         self.grade_units, self.metal_units = _display_units(release)
         self.tails: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        self.bound_nodes: set[int] = set()
         self.parts: dict[str, tuple[str, ...]] = {
             t.total: t.parts for t in release.totals
         }
@@ -191,6 +192,7 @@ class _Builder:
             self.problem.bindings[figure.id] = Binding(
                 figure, node, kind, canonical, factor
             )
+            self.bound_nodes.add(node)
         self.problem.node_of.setdefault(key, node)
         if len(printings) > 1:
             self.relation(f"{printings[0].id}.also", "duplicate", [node])
@@ -201,7 +203,7 @@ class _Builder:
     def derive(
         self, rid: str, node: int, kind: str, element: str | None = None
     ) -> None:
-        if any(b.node == node for b in self.problem.bindings.values()):
+        if node in self.bound_nodes:
             return
         if kind == "mass":
             label = "t"
