@@ -2,7 +2,8 @@
 
 Each TOML file is a plant-data file (``massbalance.io.plant``) plus a
 ``[source]`` table citing where the numbers were printed, an ``[expected]``
-table of adjusted values (and their SDs where the source prints them) and an
+table of adjusted values (and their SDs where the source prints them), keyed
+by stream for a mass or ``"stream.El"`` for an assay, and an
 ``[expected_class]`` table of redundancy/observability classes. A printed
 value passes when the computed one rounds to it: it lies within half a unit
 of the last printed digit.
@@ -61,19 +62,20 @@ def test_adjusted_values_and_sds(path: Path) -> None:
         allow_unobservable=bool(options.get("allow_unobservable", False)),
     )
     assert result.success
-    for stream, expected in raw.get("expected", {}).items():
-        key = expected.get("key", "mass")
+    for name, expected in raw.get("expected", {}).items():
+        stream, _, quantity = name.partition(".")
+        key = expected.get("key", quantity or "mass")
         est = result.estimate((stream, key))
         want = parse_quantity(expected["value"])
         got = est.value.to(want.units).magnitude
-        assert _close(float(got), expected["value"]), (stream, got, expected)
+        assert _close(float(got), expected["value"]), (name, got, expected)
         if "sd" in expected:
             want_sd = parse_quantity(expected["sd"])
             got_sd = float(est.sd.to(want_sd.units).magnitude)
-            assert _close(got_sd, expected["sd"]), (stream, got_sd, expected)
+            assert _close(got_sd, expected["sd"]), (name, got_sd, expected)
         if "variance" in expected:
             got_var = float(est.sd.to(want.units).magnitude) ** 2
-            assert _close(got_var, expected["variance"]), (stream, got_var)
+            assert _close(got_var, expected["variance"]), (name, got_var)
     for a, b in options.get("equal", []):
         va = result.estimate(a).value
         vb = result.estimate(b).value.to(va.units)
