@@ -577,7 +577,14 @@ class Feasibility:
                 for b in found:
                     if b.key not in out or b.key not in self.figures:
                         chosen[id(b)] = b
-                near = {v for b in found for v in self._vars_of(b.node)}
+                # a change ties two periods: include it, but do not walk on
+                # into the other period (a narrower neighbourhood, still rigorous)
+                near = {
+                    v
+                    for b in found
+                    if not b.key.startswith("change.")
+                    for v in self._vars_of(b.node)
+                }
             bounds = list(chosen.values())
         box = propagate(self.graph, bounds)
         if box is None:
