@@ -494,6 +494,7 @@ def propagate(
     *,
     box: Box | None = None,
     max_revisions: int | None = None,
+    empty_at: list[int] | None = None,
 ) -> Box | None:
     """Contract the box of every node under ``bounds`` (HC4 to a fixpoint).
 
@@ -513,6 +514,9 @@ def propagate(
     max_revisions : int, optional
         Revisions at most (60 per inner node by default): slow, asymptotic
         contraction is cut off there, which keeps the result an enclosure.
+    empty_at : list of int, optional
+        When the box empties, the node where it did is appended here (a place
+        to look for the figures that conflict).
 
     Returns
     -------
@@ -528,6 +532,8 @@ def propagate(
     roots = []
     for bound in bounds:
         if _narrow(bound.node, bound.lo, bound.hi, lo, hi) < 0:
+            if empty_at is not None:
+                empty_at.append(bound.node)
             return None
         roots.append(bound.node)
     nodes = graph.subtree(roots)
@@ -549,16 +555,14 @@ def propagate(
             fast = _revise_nonnegative(i, a, b, kind[i] == Op.MUL, lo, hi)
         if fast is not None:
             status, bstatus, changed = fast
-            if status < 0 or bstatus < 0:
-                return None
         else:
             flo, fhi = _forward(graph, i, lo, hi)
             status = _narrow(i, flo, fhi, lo, hi)
-            if status < 0:
-                return None
-            bstatus, changed = _backward(graph, i, lo, hi)
-            if bstatus < 0:
-                return None
+            bstatus, changed = (0, []) if status < 0 else _backward(graph, i, lo, hi)
+        if status < 0 or bstatus < 0:
+            if empty_at is not None:
+                empty_at.append(i)
+            return None
         if status == 2:
             changed.append(i)
         for n in changed:

@@ -500,6 +500,8 @@ class Feasibility:
         if comp == -2:
             return []
         candidates = by_comp[comp]
+        if not branch:  # start from the figures around where propagation failed
+            candidates = self._around_failure(candidates, comp)
         # Test subsets with only the structural bounds on their own variables
         # (much smaller problems) when that still proves the whole set: the
         # test stays monotone, so the conflict found is minimal for it.
@@ -527,6 +529,24 @@ class Feasibility:
         return qx([], False, list(candidates))
 
     # ------------------------------------------------------------ costs
+    def _around_failure(self, candidates: list[str], comp: int) -> list[str]:
+        """The candidates within a few steps of the node where propagation
+        empties the box, if they already fail together; else all of them."""
+        empty_at: list[int] = []
+        propagate(self.graph, self.only(candidates, [comp]), empty_at=empty_at)
+        if not empty_at:
+            return candidates
+        near = set(self._vars_of(empty_at[0]))
+        keys: set[str] = set()
+        for _ in range(4):
+            found = [b for v in near for b in self._bounds_at.get(v, ())]
+            keys |= {b.key for b in found if b.key in self.figures}
+            subset = [k for k in candidates if k in keys]
+            if subset and self.proved_empty(self.only(subset, [comp]), branch=False):
+                return subset
+            near = {v for b in found for v in self._vars_of(b.node)}
+        return candidates
+
     def cost(
         self, released: frozenset[str], start: dict[int, float], box: Box
     ) -> tuple[float, dict[str, tuple[float, float]]]:
