@@ -15,3 +15,15 @@ def test_release_format_lists_every_unit_spelling():
         assert f"| `{spelling}` | `{meaning}` |" in text, spelling
     for spelling in AMBIGUOUS_UNITS:
         assert f"`{spelling}`" in text, spelling
+
+
+def test_readme_shows_the_real_output_of_the_main_command(capsys, monkeypatch):
+    from massbalance.cli import main
+
+    root = DOCS.parent
+    monkeypatch.chdir(root)
+    assert main(["check", "examples/alexco-2012-q1.toml"]) == 1
+    out = capsys.readouterr().out
+    readme = (root / "README.md").read_text()
+    shown = readme.split("```text\n", 1)[1].split("\n...\n```", 1)[0]
+    assert out.startswith(shown + "\n")
