@@ -121,9 +121,6 @@ def _run_check(args: argparse.Namespace) -> int:
     )
 
 
-_SUBCOMMANDS: list[Callable[[_Subparsers], None]] = [_add_check]
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="massbalance",
@@ -247,7 +244,6 @@ def _run_reconcile_release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_SUBCOMMANDS.append(_add_reconcile)
 # --- library subcommands: balance, convert (issue 3) ---------------------------
 
 
@@ -372,5 +368,9 @@ def _run_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_SUBCOMMANDS.append(_add_balance)
-_SUBCOMMANDS.append(_add_convert)
+_SUBCOMMANDS: list[Callable[[_Subparsers], None]] = [
+    _add_check,
+    _add_reconcile,
+    _add_balance,
+    _add_convert,
+]
