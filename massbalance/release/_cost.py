@@ -29,10 +29,13 @@ def least_move(
 ) -> tuple[float, dict[str, tuple[float, float]]]:
     """Least total move of released figures that all lie in one component.
 
-    Sequential linear programming (HiGHS) in a trust region, from the
-    witness ``start``: every accepted step is verified by substitution to
-    satisfy all the other figures, so the result is attained by a real
-    point (an upper bound on the optimum, and in practice the optimum).
+    First the lower bound: each released figure at the edge of its own
+    enclosure nearest its printed interval (within a millionth of a step); a
+    witness that attains it proves it optimal to that precision. Otherwise
+    sequential linear programming (HiGHS) in a trust region from the witness
+    ``start``: every accepted step is verified by substitution to satisfy all
+    the other figures, so the result is attained by a real point (an upper
+    bound on the optimum, and in practice the optimum).
 
     Returns the cost and, per released figure, (value, steps out) in
     canonical units.

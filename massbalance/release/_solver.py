@@ -18,6 +18,7 @@ import numpy.typing as npt
 from scipy.optimize import least_squares
 
 from ..intervals import Bound, Box, Graph, Op, hull, propagate
+from ._cost import least_move
 from ._numeric import aim_margin, equality_scale, midpoint, nudge_inside, scale_of
 
 __all__ = ["Feasibility", "Outcome"]
@@ -554,7 +555,7 @@ class Feasibility:
 
         Components share no variable, so the least move of a set is the sum
         of the least moves of its parts in each component; each part is
-        solved once (:meth:`_cost_one`) and cached.
+        solved once (:func:`._cost.least_move`) and cached.
         """
         total = 0.0
         moves: dict[str, tuple[float, float]] = {}
@@ -562,8 +563,6 @@ class Feasibility:
             part = frozenset(k for k in released if self.component_of[k] == comp)
             key = (comp, part)
             if key not in self._cost_cache:
-                from ._cost import least_move
-
                 self._cost_cache[key] = least_move(self, part, start, box)
             cost, part_moves = self._cost_cache[key]
             total += cost
