@@ -231,7 +231,9 @@ def check_release(
             status="violated" if _violated(solver, relation.figures) else "ok",
             arithmetic=""
             if relation.kind in ("balance", "total", "duplicate")
-            else _arithmetic(problem, relation.nodes[0], rounding),
+            else _arithmetic(
+                problem, relation.nodes[0], rounding, solver, relation.figures
+            ),
         )
         for relation in problem.relations
     ]
@@ -356,8 +358,15 @@ def _to_printed(interval: tuple[float, float], factor: float) -> tuple[float, fl
     return lo, hi
 
 
-def _arithmetic(problem: Problem, node: int, rounding: Rounding) -> str:
-    """The relation written with printed values, evaluated at them."""
+def _arithmetic(
+    problem: Problem,
+    node: int,
+    rounding: Rounding,
+    solver: Feasibility | None = None,
+    figures: Iterable[str] = (),
+) -> str:
+    """The relation written with printed values, evaluated at them, and the
+    range its other figures allow within their rounding."""
     graph = problem.graph
     by_node: dict[int, str] = {}
     for fid, binding in problem.bindings.items():
@@ -419,7 +428,18 @@ def _arithmetic(problem: Problem, node: int, rounding: Rounding) -> str:
             values[n] = values[graph.args[n][0]] / den if den else math.inf
     result = values[node] / binding.factor
     unit = binding.figure.unit_label
-    return f"{expression} = {_fmt(result)} {unit} (printed {binding.figure.text})"
+    line = f"{expression} = {_fmt(result)} {unit}"
+    if solver is not None:
+        others = [f for f in figures if problem.bindings[f].node != node]
+        box = solver.contract(solver.local(others)) if others else None
+        if box is not None:
+            lo, hi = _to_printed(hull(problem.graph, box, node), binding.factor)
+            if math.isfinite(lo) and math.isfinite(hi):
+                line += (
+                    f" at the printed values, {_fmt(lo)}-{_fmt(hi)} {unit}"
+                    " within their rounding"
+                )
+    return f"{line} (printed {binding.figure.text})"
 
 
 def _fmt(x: float) -> str:
