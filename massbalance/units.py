@@ -380,6 +380,21 @@ def parse_printed(
         clean = _clean(inner + " " + after)
         negative = True
     match = _NUMBER.match(clean)
+    if match is None and clean.lower() in {
+        "-",
+        "\u2013",
+        "\u2014",
+        "n/a",
+        "na",
+        "nil",
+        "nm",
+    }:
+        raise ReleaseFormatError(
+            f"{where}: {text!r} is an empty table cell, not a figure; leave the "
+            "figure out of the file",
+            where,
+            text,
+        )
     if match is None:
         raise ReleaseFormatError(
             f"{where}: {text!r} is not a printed number with a unit "

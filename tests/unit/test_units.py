@@ -131,3 +131,11 @@ def test_newspaper_styles_of_printing(text, number, label):
     printed = parse_printed(text)
     assert printed.number == Decimal(number)
     assert printed.unit_label == label
+
+
+@pytest.mark.parametrize("text", ["\u2014", "-", "n/a", "nil"])
+def test_an_empty_table_cell_is_refused_with_advice(text):
+    with pytest.raises(
+        ReleaseFormatError, match="empty table cell.*leave the figure out"
+    ):
+        parse_printed(text, where="Q1.mass.feed")
