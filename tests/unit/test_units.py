@@ -136,6 +136,6 @@ def test_newspaper_styles_of_printing(text, number, label):
 @pytest.mark.parametrize("text", ["\u2014", "-", "n/a", "nil"])
 def test_an_empty_table_cell_is_refused_with_advice(text):
     with pytest.raises(
-        ReleaseFormatError, match="empty table cell.*leave the figure out"
+        ReleaseFormatError, match=r"empty table cell.*leave the figure out"
     ):
         parse_printed(text, where="Q1.mass.feed")
