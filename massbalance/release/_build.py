@@ -108,6 +108,15 @@ class _Builder:
         self.graph = Graph()
         self.problem = Problem(self.graph)
         self.grade_units, self.metal_units = _display_units(release)
+        self.mass_unit = next(
+            (
+                stream.mass[0].unit_label
+                for period in release.periods.values()
+                for stream in period.streams.values()
+                if stream.mass
+            ),
+            "t",
+        )
         self.tails: dict[tuple[str, str], tuple[str, list[str]]] = {}
         self.bound_nodes: set[int] = set()
         self.parts: dict[str, tuple[str, ...]] = {
@@ -205,8 +214,8 @@ class _Builder:
     ) -> None:
         if node in self.bound_nodes:
             return
-        if kind == "mass":
-            label = "t"
+        if kind == "mass":  # in the unit the release prints its masses in
+            label = self.mass_unit
         elif kind in ("recovery",):
             label = "%"
         elif kind == "grade":
@@ -398,18 +407,48 @@ class _Builder:
             nodes = []
             for period in (change.to_period, change.from_period):
                 key = f"{period}.{change.figure}"
-                if key not in self.problem.node_of:
+                node = self.problem.node_of.get(key)
+                if node is None:
+                    node = self._unprinted(period, change.figure)
+                if node is None:
                     raise ReleaseFormatError(
                         f"{change.figures[0].id}: period {period!r} has no figure "
-                        f"{change.figure!r} to compare",
+                        f"{change.figure!r} to compare (an unprinted one can be "
+                        "named as mass.<stream>, grade.<stream>.<El> or "
+                        "contained.<El>.<stream>[+<stream>...])",
                         change.figures[0].id,
                         change.figure,
                     )
-                nodes.append(self.problem.node_of[key])
+                nodes.append(node)
             ratio = g.div(nodes[0], nodes[1])
             node = g.sum([(1.0, ratio)], -1.0)
             self.bind(change.figures, node, "change", change.figures[0].id)
             self.relation(change.figures[0].id, "change", [node, *nodes])
+
+    def _unprinted(self, period: str, figure: str) -> int | None:
+        """The node of a quantity a change names but the period does not print.
+
+        ``mass.<stream>``, ``grade.<stream>.<El>`` and
+        ``contained.<El>.<stream>[+<stream>...]`` are understood; the
+        quantity is free within physical bounds and its range is derived.
+        """
+        parts = figure.split(".")
+        node: int | None = None
+        kind, element = "", None
+        if len(parts) == 2 and parts[0] == "mass":
+            node, kind = self.mass(period, parts[1]), "mass"
+        elif len(parts) == 3 and parts[0] == "grade":
+            element = parts[2]
+            node, kind = self.grade(period, parts[1], element), "grade"
+        elif len(parts) == 3 and parts[0] == "contained":
+            element = parts[1]
+            node = self.metal(period, parts[2].split("+"), element)
+            kind = "contained"
+        if node is None:
+            return None
+        self.problem.node_of[f"{period}.{figure}"] = node
+        self.derive(f"{period}.{figure}", node, kind, element)
+        return node
 
 
 def build_problem(release: Release) -> Problem:

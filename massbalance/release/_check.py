@@ -328,6 +328,9 @@ def _figure_result(
         enclosure = solver.enclosure(released | {fid}, binding.node)
         if enclosure is not None:
             implied = _to_printed(enclosure, binding.factor)
+            if status == "ok" and enclosure[1] == math.inf and enclosure[0] <= 0.0:
+                status = "unchecked"  # the others leave it free (a change to an
+                # unprinted quantity, a mass bounded by nothing printed)
     return FigureResult(
         id=fid,
         printed=figure.text,
@@ -436,21 +439,29 @@ def _arithmetic(
             lo, hi = _to_printed(hull(problem.graph, box, node), binding.factor)
             if math.isfinite(lo) and math.isfinite(hi):
                 line += (
-                    f" at the printed values, {_fmt(lo)}-{_fmt(hi)} {unit}"
+                    f" at the printed values, {_fmt(lo, -1)}-{_fmt(hi, 1)} {unit}"
                     " within their rounding"
                 )
     return f"{line} (printed {binding.figure.text})"
 
 
-def _fmt(x: float) -> str:
+def _fmt(x: float, outward: int = 0) -> str:
+    """A number for a sentence; ``outward`` -1 or 1 rounds a bound down or up."""
     if not math.isfinite(x):
         return str(x)
     magnitude = abs(x)
     if magnitude >= 1000:
-        return f"{x:,.0f}"
-    if magnitude >= 10:
-        return f"{x:,.2f}"
-    return f"{x:.4g}"
+        decimals = 0
+    elif magnitude >= 10:
+        decimals = 2
+    else:
+        decimals = 3 - math.floor(math.log10(magnitude)) if magnitude > 0 else 0
+    if outward:  # one more digit, so that rounding outward costs little
+        decimals += 1 if magnitude < 1000 else 0
+        scale = 10.0**decimals
+        rounder = math.floor if outward < 0 else math.ceil
+        x = rounder(x * scale - outward * 1e-9) / scale
+    return f"{x:,.{max(decimals, 0)}f}"
 
 
 def _explain(

@@ -38,11 +38,29 @@ def _num(x: float, decimals: int) -> str:
     return f"{x:,.{max(decimals, 0)}f}"
 
 
-def _interval(interval: tuple[float, float] | None, decimals: int) -> str:
+def _interval(
+    interval: tuple[float, float] | None, decimals: int, *, outward: bool = False
+) -> str:
+    """``[lo, hi]`` with ``decimals``; ``outward`` rounds an enclosure so that
+    what is shown still encloses it."""
     if interval is None:
         return "-"
     lo, hi = interval
+    if outward:
+        scale = 10.0**decimals
+        if math.isfinite(lo):
+            lo = math.floor(lo * scale + 1e-9) / scale
+        if math.isfinite(hi):
+            hi = math.ceil(hi * scale - 1e-9) / scale
     return f"[{_num(lo, decimals)}, {_num(hi, decimals)}]"
+
+
+def _significant(interval: tuple[float, float], digits: int = 4) -> int:
+    """Decimals that show ``digits`` significant digits of the interval's bounds."""
+    finite = [abs(x) for x in interval if math.isfinite(x) and x != 0.0]
+    if not finite:
+        return 1
+    return min(6, max(0, digits - 1 - math.floor(math.log10(min(max(finite), 1e15)))))
 
 
 def _round_out(interval: tuple[float, float], quantum: float) -> list[float | None]:
@@ -107,7 +125,7 @@ def check_report_dict(report: CheckReport) -> dict[str, Any]:
         "derived": [
             {
                 "id": d.id,
-                "interval": _round_out(d.interval, _derived_quantum(d.unit)),
+                "interval": _round_out(d.interval, _derived_quantum(d.interval)),
                 "unit": d.unit,
             }
             for d in report.derived
@@ -127,8 +145,9 @@ def check_report_dict(report: CheckReport) -> dict[str, Any]:
     }
 
 
-def _derived_quantum(unit: str) -> float:
-    return 0.001 if unit in ("%", "g/t") else 0.1 if unit in ("t", "oz", "lb") else 1e-6
+def _derived_quantum(interval: tuple[float, float]) -> float:
+    """Round derived ranges outward to about six significant digits."""
+    return float(10.0 ** -max(_significant(interval, 6), 0))
 
 
 _VERDICT_TEXT = {
@@ -237,7 +256,9 @@ def _text(report: CheckReport, markdown: bool) -> str:
                 f.id,
                 f.printed,
                 f"{_interval(f.interval, d + 1)} {f.unit}".strip(),
-                f"{_interval(f.implied, d + 2)} {f.unit}".strip() if f.implied else "-",
+                f"{_interval(f.implied, d + 2, outward=True)} {f.unit}".strip()
+                if f.implied
+                else "-",
                 f.status,
             )
         )
@@ -253,7 +274,7 @@ def _text(report: CheckReport, markdown: bool) -> str:
         drows = [
             (
                 d.id,
-                f"{_interval(d.interval, 3 if d.unit in ('%', 'g/t') else 1)} {d.unit}",
+                f"{_interval(d.interval, _significant(d.interval, 5), outward=True)} {d.unit}",
             )
             for d in report.derived
         ]
