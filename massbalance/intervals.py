@@ -184,10 +184,6 @@ class Graph:
         self.hi0[node] = min(self.hi0[node], hi)
         return node
 
-    def find(self, name: str) -> int | None:
-        """The variable called ``name``, if it exists."""
-        return self._memo.get((Op.VAR, name))
-
     def const(self, value: float) -> int:
         """An exact constant."""
         return self._add(Op.CONST, (), offset=value, lo=value, hi=value)
@@ -222,10 +218,6 @@ class Graph:
                     parents[a].append(i)
             self._parents = parents
         return self._parents
-
-    def variables(self) -> list[int]:
-        """The indices of every VAR node."""
-        return [i for i, k in enumerate(self.kind) if k == Op.VAR]
 
     def subtree(self, roots: Iterable[int]) -> list[int]:
         """Every node that ``roots`` depend on, roots included, in topological order."""

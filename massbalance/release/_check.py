@@ -156,7 +156,10 @@ def check_release(
         for b in problem.bindings.values()
         if problem.graph.kind[b.node] == Op.VAR
     }
-    solver = Feasibility(problem.graph, problem.structural, bounds, steps, hints=hints)
+    links = [fid for fid, b in problem.bindings.items() if b.kind == "change"]
+    solver = Feasibility(
+        problem.graph, problem.structural, bounds, steps, hints=hints, links=links
+    )
     related = _related(solver)
     candidates = [f for f in bounds if f in related]
     notes: list[str] = []

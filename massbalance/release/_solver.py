@@ -52,6 +52,9 @@ class Feasibility:
         Boxes explored by branch and prune before giving up on a proof.
     hints : dict of int to float, optional
         Printed values of variables (canonical units), a start for witnesses.
+    links : iterable of str
+        Figures that tie periods together (changes): an implied-range
+        neighbourhood includes them but does not walk on through them.
     """
 
     def __init__(
@@ -63,6 +66,7 @@ class Feasibility:
         *,
         bisections: int = 64,
         hints: dict[int, float] | None = None,
+        links: Iterable[str] = (),
     ) -> None:
         self.graph = graph
         self.structural = list(structural)
@@ -70,6 +74,7 @@ class Feasibility:
         self.steps = steps
         self.bisections = bisections
         self.hints = hints or {}
+        self.links = frozenset(links)
         self.cache: dict[frozenset[str], Outcome] = {}
         self._component_cache: dict[tuple[int, frozenset[str]], Outcome] = {}
         self._cost_cache: dict[
@@ -80,7 +85,6 @@ class Feasibility:
 
     def _split(self) -> None:
         """Independent components: bounds that share no variable, directly or not."""
-        graph = self.graph
         parent: dict[int, int] = {}
 
         def find(v: int) -> int:
@@ -89,13 +93,10 @@ class Feasibility:
                 v = parent[v]
             return v
 
-        def variables(b: Bound) -> list[int]:
-            return [v for v in graph.subtree([b.node]) if graph.kind[v] == Op.VAR]
-
         bound_vars: list[tuple[Bound, list[int]]] = []
         self._bounds_at: dict[int, list[Bound]] = {}
         for b in [*self.structural, *self.figures.values()]:
-            vs = variables(b)
+            vs = sorted(self._vars_of(b.node))
             bound_vars.append((b, vs))
             for v in vs:
                 self._bounds_at.setdefault(v, []).append(b)
@@ -601,7 +602,7 @@ class Feasibility:
                 near = {
                     v
                     for b in found
-                    if not b.key.startswith("change.")
+                    if b.key not in self.links
                     for v in self._vars_of(b.node)
                 }
             bounds = list(chosen.values())

@@ -159,12 +159,8 @@ _VERDICT_TEXT = {
 }
 
 
-def _figure_lookup(report: CheckReport) -> dict[str, FigureResult]:
-    return {f.id: f for f in report.figures}
-
-
 def _move_text(report: CheckReport, fid: str, value: float, steps: float) -> str:
-    figure = _figure_lookup(report)[fid]
+    figure = report.figure(fid)
     d = _decimals(figure.step) + 2
     lo, hi = figure.interval
     side = "above" if value > hi else "below"
