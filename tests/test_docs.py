@@ -27,3 +27,17 @@ def test_readme_shows_the_real_output_of_the_main_command(capsys, monkeypatch):
     readme = (root / "README.md").read_text()
     shown = readme.split("```text\n", 1)[1].split("\n...\n```", 1)[0]
     assert out.startswith(shown + "\n")
+
+
+def test_readme_library_example_gives_the_numbers_it_shows():
+    import pytest
+
+    readme = (DOCS.parent / "README.md").read_text()
+    code = readme.split("## The library", 1)[1].split("```python\n", 1)[1]
+    code = code.split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(code, namespace)  # the snippet as printed
+    pb_conc, r = namespace["pb_conc"], namespace["r"]
+    assert pb_conc.contained("Ag").m_as("troy_ounce") == pytest.approx(558334, abs=1)
+    assert r.mass_pull.m_as("percent") == pytest.approx(7.56, abs=0.005)
+    assert r.recovery.m_as("percent") == pytest.approx(90.76, abs=0.005)
