@@ -32,10 +32,11 @@ def least_move(
     First the lower bound: each released figure at the edge of its own
     enclosure nearest its printed interval (within a millionth of a step); a
     witness that attains it proves it optimal to that precision. Otherwise
-    sequential linear programming (HiGHS) in a trust region from the witness
-    ``start``: every accepted step is verified by substitution to satisfy all
-    the other figures, so the result is attained by a real point (an upper
-    bound on the optimum, and in practice the optimum).
+    sequential linear programming (HiGHS) in a trust region, from the witness
+    ``start`` and, for a set of several figures, from a point with each figure
+    in turn at its bound: every accepted step is verified by substitution to
+    satisfy all the other figures, so the result is attained by a real point
+    (an upper bound on the optimum; the best of the local optima found).
 
     Returns the cost and, per released figure, (value, steps out) in
     canonical units.
@@ -46,30 +47,22 @@ def least_move(
     moving = [solver.figures[k] for k in keys]
     nodes = graph.subtree([b.node for b in active] + [b.node for b in moving])
     variables = [v for v in nodes if graph.kind[v] == Op.VAR]
-    index = {v: j for j, v in enumerate(variables)}
     lo, hi = box
-    scale = np.array([scale_of(lo[v], hi[v], start.get(v)) for v in variables])
-    zlo = np.array([lo[v] for v in variables]) / scale
-    zhi = np.array([hi[v] for v in variables]) / scale
-    checks = [b for b in active if graph.kind[b.node] != Op.VAR]
-    n, k = len(variables), len(keys)
 
     def distances(values: dict[int, float]) -> dict[str, tuple[float, float]]:
-        out = {}
-        for key, b in zip(keys, moving, strict=True):
-            v = values[b.node]
-            out[key] = (v, max(b.lo - v, v - b.hi, 0.0) / solver.steps[key])
-        return out
+        return _distances(solver, keys, moving, values)
 
     point = {v: start.get(v, midpoint(lo[v], hi[v])) for v in variables}
-    values = graph.evaluate(point, nodes)
-    best = distances(values)
+    best = distances(graph.evaluate(point, nodes))
     best_cost = sum(d for _, d in best.values())
+    if best_cost == 0.0:
+        return best_cost, best
     # First try the lower bound: each released figure at the edge of its own
     # enclosure nearest its printed interval. If a witness attains it, it is
     # the optimum.
     box_all = propagate(graph, active)
-    if box_all is not None and best_cost > 0.0:
+    starts = [point]
+    if box_all is not None:
         targets = []
         for key, b in zip(keys, moving, strict=True):
             e_lo, e_hi = hull(graph, box_all, b.node)
@@ -85,11 +78,57 @@ def least_move(
         if pinned_box is not None:
             found = solver.witness(pinned, pinned_box, [point], quick=True)
             if found is not None:
-                found_values = graph.evaluate(found, nodes)
-                found_d = distances(found_values)
+                found_d = distances(graph.evaluate(found, nodes))
                 found_cost = sum(d for _, d in found_d.values())
                 if found_cost <= best_cost:
                     return found_cost, found_d
+        # Not attained together: the move is a local optimum of a non-convex
+        # problem, so start the descent from several places: the culprit
+        # set's witness, and for each figure a point with it at its bound
+        # (the others free) when the set has more than one.
+        for target in targets if len(targets) > 1 else []:
+            one = [*active, target]
+            one_box = propagate(graph, one)
+            if one_box is not None:
+                found = solver.witness(one, one_box, [point], quick=True)
+                if found is not None:
+                    starts.append(found)
+    for begin in starts:
+        moved = _descend(solver, keys, moving, active, nodes, variables, box, begin)
+        cost = sum(d for _, d in moved.values())
+        if cost < best_cost:
+            best_cost, best = cost, moved
+    return best_cost, best
+
+
+def _descend(
+    solver: Feasibility,
+    keys: list[str],
+    moving: list[Bound],
+    active: list[Bound],
+    nodes: list[int],
+    variables: list[int],
+    box: Box,
+    start: dict[int, float],
+) -> dict[str, tuple[float, float]]:
+    """Sequential LP from the verified point ``start``: each released figure's
+    (value, steps out) at the best verified point reached."""
+    graph = solver.graph
+    index = {v: j for j, v in enumerate(variables)}
+    lo, hi = box
+    scale = np.array([scale_of(lo[v], hi[v], start.get(v)) for v in variables])
+    zlo = np.array([lo[v] for v in variables]) / scale
+    zhi = np.array([hi[v] for v in variables]) / scale
+    checks = [b for b in active if graph.kind[b.node] != Op.VAR]
+    n, k = len(variables), len(keys)
+
+    def distances(values: dict[int, float]) -> dict[str, tuple[float, float]]:
+        return _distances(solver, keys, moving, values)
+
+    point = {v: start.get(v, midpoint(lo[v], hi[v])) for v in variables}
+    values = graph.evaluate(point, nodes)
+    best = distances(values)
+    best_cost = sum(d for _, d in best.values())
     radius = 0.05
     for _ in range(40):
         if best_cost == 0.0 or radius < 1e-12:
@@ -174,7 +213,18 @@ def least_move(
                 break
         else:
             radius /= 4.0
-    return best_cost, best
+    return best
+
+
+def _distances(
+    solver: Feasibility, keys: list[str], moving: list[Bound], values: dict[int, float]
+) -> dict[str, tuple[float, float]]:
+    """Each released figure's (value, steps outside its printed interval)."""
+    out = {}
+    for key, b in zip(keys, moving, strict=True):
+        v = values[b.node]
+        out[key] = (v, max(b.lo - v, v - b.hi, 0.0) / solver.steps[key])
+    return out
 
 
 def _lp_row(

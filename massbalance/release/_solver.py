@@ -18,7 +18,9 @@ import numpy.typing as npt
 from scipy.optimize import least_squares
 
 from ..intervals import Bound, Box, Graph, Op, hull, propagate
+from ._compiled import Kernel
 from ._cost import least_move
+from ._newton import gauss_newton
 from ._numeric import aim_margin, equality_scale, midpoint, nudge_inside, scale_of
 
 __all__ = ["Feasibility", "Outcome"]
@@ -81,6 +83,7 @@ class Feasibility:
             tuple[int, frozenset[str]], tuple[float, dict[str, tuple[float, float]]]
         ] = {}
         self._vars_cache: dict[int, frozenset[int]] = {}
+        self._kernels: dict[frozenset[int], Kernel] = {}
         self._split()
 
     def _split(self) -> None:
@@ -116,6 +119,12 @@ class Feasibility:
                 self.structural_of.setdefault(comp, []).append(b)
         self.components = sorted(set(self.figures_of) | set(self.structural_of))
         self._find = find
+        self._comp_at: dict[int, int] = {}
+        self._outputs_of: dict[int, set[int]] = {}
+        for b, vs in bound_vars:
+            comp = find(vs[0]) if vs else -1
+            self._comp_at[b.node] = comp
+            self._outputs_of.setdefault(comp, set()).add(b.node)
 
     def _vars_of(self, node: int) -> frozenset[int]:
         found = self._vars_cache.get(node)
@@ -125,6 +134,24 @@ class Feasibility:
                 v for v in graph.subtree([node]) if graph.kind[v] == Op.VAR
             )
             self._vars_cache[node] = found
+        return found
+
+    def kernel(self, bounds: Iterable[Bound]) -> Kernel:
+        """Compiled values and Jacobian for ``bounds``: those of every bound in
+        their components, compiled once per set of components."""
+        nodes = {b.node for b in bounds}
+        comps = frozenset(self._comp_at.get(n, -2) for n in nodes)
+        if -2 in comps:  # a node no bound of the release holds: its own kernel
+            key = frozenset(nodes) | frozenset(-1 - c for c in comps if c != -2)
+            outputs = set(nodes)
+        else:
+            key = frozenset(-1 - c for c in comps)
+            outputs = set()
+        found = self._kernels.get(key)
+        if found is None:
+            for c in comps:
+                outputs |= self._outputs_of.get(c, set())
+            found = self._kernels[key] = Kernel(self.graph, outputs)
         return found
 
     def local(self, keys: Iterable[str]) -> list[Bound]:
@@ -249,39 +276,52 @@ class Feasibility:
         exact_lo = np.array([b.lo for b in checks])
         exact_hi = np.array([b.hi for b in checks])
         targets_lo = exact_lo + margin
+        aimed = margin.copy()
         targets_hi = exact_hi - margin
-        index = {v: k for k, v in enumerate(free)}
+        kernel = self.kernel(bounds)
+        free_cols = np.array([kernel.column[v] for v in free], dtype=np.intp)
+        rows = np.array([kernel.row[b.node] for b in checks], dtype=np.intp)
+        base = np.zeros(len(kernel.variables))
+        for v, x in fixed.items():
+            base[kernel.column[v]] = x
 
-        def values_at(z: npt.NDArray[np.float64]) -> dict[int, float]:
-            point = dict(fixed)
-            point.update({v: float(x) for v, x in zip(free, z * scale, strict=True)})
-            return graph.evaluate(point, nodes)
+        def inputs(z: npt.NDArray[np.float64]) -> list[float]:
+            x = base.copy()
+            x[free_cols] = z * scale
+            return x.tolist()  # type: ignore[no-any-return]
+
+        def hinge(
+            v: npt.NDArray[np.float64],
+        ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], bool]:
+            below = np.maximum(targets_lo - v, 0.0)
+            above = np.maximum(v - targets_hi, 0.0)
+            r = (below + above) / width
+            sign = np.where(below > 0.0, -1.0, np.where(above > 0.0, 1.0, 0.0))
+            # close enough for verify: within the aimed margin plus half its
+            # tolerance of every bound
+            slack = aimed + 0.5 * _RTOL * np.abs(v)
+            done = bool(np.all(below + above <= slack))
+            return np.where(np.isfinite(r), r, 1e6), sign / width, done
 
         def fun(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-            values = values_at(z)
-            v = np.array([values[b.node] for b in checks])
-            r = (
-                np.maximum(targets_lo - v, 0.0) + np.maximum(v - targets_hi, 0.0)
-            ) / width
-            return np.where(np.isfinite(r), r, 1e6)
+            v = np.array(kernel.values(inputs(z)))[rows]
+            return hinge(v)[0]
 
         def jac(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-            values = values_at(z)
-            grads = graph.gradients(values, nodes)
-            out = np.zeros((len(checks), len(free)))
-            for row, b in enumerate(checks):
-                v = values[b.node]
-                if v < targets_lo[row]:
-                    sign = -1.0
-                elif v > targets_hi[row]:
-                    sign = 1.0
-                else:
-                    continue
-                for var, d in grads[b.node].items():
-                    col = index.get(var)
-                    if col is not None:
-                        out[row, col] = sign * d * scale[col] / width[row]
-            return out
+            x = inputs(z)
+            v = np.array(kernel.values(x))[rows]
+            weights = hinge(v)[1]
+            full = kernel.jacobian(x)[np.ix_(rows, free_cols)]
+            return full * weights[:, None] * scale[None, :]  # type: ignore[no-any-return]
+
+        def both(
+            z: npt.NDArray[np.float64],
+        ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], bool]:
+            x = inputs(z)
+            v = np.array(kernel.values(x))[rows]
+            r, weights, done = hinge(v)
+            full = kernel.jacobian(x)[np.ix_(rows, free_cols)]
+            return r, full * weights[:, None] * scale[None, :], done
 
         printed = {v: self.hints[v] for v in free if v in self.hints}
         candidates: list[dict[int, float] | None] = [mid0, {**mid0, **printed}, *starts]
@@ -296,7 +336,10 @@ class Feasibility:
             attempts += [(1, True), (0, True), (1, False), (0, False)]
             attempts += [(-1, True), (-1, False)]  # from a dive, computed when needed
         nfev = 50 if quick else 80  # fail fast from the ordinary starts
-        for k, aim_inside in attempts:
+        # the lean Gauss-Newton from every ordinary start first (small
+        # problems only: it solves densely), then least_squares as before
+        lean = [(k, aim, True) for k, aim in attempts if k != -1 and len(free) <= 60]
+        for k, aim_inside, shortcut in lean + [(k, a, False) for k, a in attempts]:
             from_dive = k == -1  # the last resort gets the largest budget
             if k == -1:
                 if len(candidates) == 2 + len(starts):
@@ -307,6 +350,7 @@ class Feasibility:
                 continue
             # first aim a little inside every interval; then, for a truth on an
             # edge (a truncated figure printed exactly), at the edges themselves
+            aimed[:] = margin if aim_inside else 0.0
             targets_lo[:] = exact_lo + (margin if aim_inside else 0.0)
             targets_hi[:] = exact_hi - (margin if aim_inside else 0.0)
             z0 = (
@@ -315,7 +359,9 @@ class Feasibility:
                 else np.array([])
             )
             z0 = np.clip(z0, zlo, zhi)
-            if free and checks:
+            if free and checks and shortcut:
+                z = gauss_newton(both, z0, zlo, zhi, max_steps=nfev // 2)[0]
+            elif free and checks:
                 z0 = nudge_inside(z0, zlo, zhi)
                 result = least_squares(
                     fun,

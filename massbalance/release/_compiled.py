@@ -1,0 +1,196 @@
+"""Point values and Jacobians of graph nodes as generated straight-line Python (private).
+
+The witness search and the cost solver evaluate the same expressions hundreds
+of times per check. Walking the graph node by node through dictionaries costs
+far more than the arithmetic itself, so :class:`Kernel` writes the arithmetic
+out once, as the body of two Python functions, and compiles them:
+
+- ``values(x)``: the values of the chosen output nodes, given the variables;
+- ``jacobian(x)``: the non-zero partial derivatives of those outputs, in
+  forward mode with the sparsity worked out when the code is written.
+
+The values are bit for bit those of :meth:`massbalance.intervals.Graph.evaluate`
+(the same operations in the same order), so a witness found with a kernel
+verifies exactly as it did before.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from ..intervals import Graph, Op
+
+__all__ = ["Kernel"]
+
+_Floats = npt.NDArray[np.float64]
+
+
+def _literal(x: float) -> str:
+    if math.isfinite(x):
+        return repr(float(x))
+    return "_inf" if x > 0 else "(-_inf)" if x < 0 else "_nan"
+
+
+class Kernel:
+    """Compiled values and Jacobian of ``outputs`` as functions of their variables.
+
+    Parameters
+    ----------
+    graph : Graph
+    outputs : iterable of int
+        The nodes whose values and gradients are wanted.
+
+    Attributes
+    ----------
+    variables : list of int
+        The variable nodes the outputs depend on, in the order ``x`` takes them.
+    outputs : list of int
+        The output nodes, in the order of the rows.
+    row : dict of int to int
+        Output node -> row; ``column`` likewise for variables.
+    """
+
+    def __init__(self, graph: Graph, outputs: Iterable[int]) -> None:
+        self.outputs = sorted(set(outputs))
+        nodes = graph.subtree(self.outputs)
+        kind = graph.kind
+        self.variables = [n for n in nodes if kind[n] == Op.VAR]
+        self.row = {n: r for r, n in enumerate(self.outputs)}
+        self.column = {v: c for c, v in enumerate(self.variables)}
+        self._values, self._jacobian, rows, cols = _generate(
+            graph, nodes, self.outputs, self.variables
+        )
+        self._rows = np.array(rows, dtype=np.intp)
+        self._cols = np.array(cols, dtype=np.intp)
+
+    def values(self, x: Sequence[float]) -> list[float]:
+        """Values of the outputs (in row order) at variables ``x``."""
+        return self._values(x)
+
+    def jacobian(self, x: Sequence[float]) -> _Floats:
+        """The dense Jacobian (outputs x variables) at variables ``x``."""
+        out = np.zeros((len(self.outputs), len(self.variables)))
+        out[self._rows, self._cols] = self._jacobian(x)
+        return out
+
+
+def _generate(
+    graph: Graph, nodes: list[int], outputs: list[int], variables: list[int]
+) -> tuple[
+    Callable[[Sequence[float]], list[float]],
+    Callable[[Sequence[float]], list[float]],
+    list[int],
+    list[int],
+]:
+    """Write and compile the two functions; return them with the Jacobian pattern."""
+    kind, args, coef, offset = graph.kind, graph.args, graph.coef, graph.offset
+    column = {v: c for c, v in enumerate(variables)}
+    head = [f"    v{v} = x[{c}]" for c, v in enumerate(variables)]
+    body: list[str] = []
+    for n in nodes:
+        k = kind[n]
+        if k == Op.VAR:
+            continue
+        if k == Op.CONST:
+            body.append(f"    v{n} = {_literal(offset[n])}")
+        elif k == Op.SUM:
+            # as Graph.evaluate: offset + sum(c * child), summed left to right
+            terms = [
+                f"v{a}"
+                if c == 1.0
+                else f"(-v{a})"
+                if c == -1.0
+                else f"{_literal(c)} * v{a}"
+                for c, a in zip(coef[n], args[n], strict=True)
+            ]
+            body.append(
+                f"    v{n} = {_literal(offset[n])} + (0.0 + {' + '.join(terms)})"
+            )
+        elif k == Op.MUL:
+            a, b = args[n]
+            body.append(f"    v{n} = v{a} * v{b}")
+        else:
+            a, b = args[n]
+            body.append(
+                f"    v{n} = v{a} / v{b} if v{b} != 0.0 else _copysign(_inf, v{b})"
+            )
+    values_src = "\n".join(
+        [
+            "def values(x):",
+            *head,
+            *body,
+            f"    return [{', '.join(f'v{n}' for n in outputs)}]",
+        ]
+    )
+
+    # forward-mode derivatives, sparse: grad[n] maps a variable to the local
+    # name (or literal) of d node / d variable
+    grad: dict[int, dict[int, str]] = {}
+    dbody: list[str] = []
+    for n in nodes:
+        k = kind[n]
+        if k == Op.VAR:
+            grad[n] = {n: "1.0"}
+        elif k == Op.CONST:
+            grad[n] = {}
+        elif k == Op.SUM:
+            parts: dict[int, list[str]] = {}
+            for c, a in zip(coef[n], args[n], strict=True):
+                for v, d in grad[a].items():
+                    term = (
+                        d
+                        if c == 1.0
+                        else f"(-{d})"
+                        if c == -1.0
+                        else f"{_literal(c)} * {d}"
+                    )
+                    parts.setdefault(v, []).append(term)
+            grad[n] = {}
+            for v, terms in parts.items():
+                if len(terms) == 1 and terms[0] == "1.0":
+                    grad[n][v] = "1.0"
+                    continue
+                name = f"d{n}_{v}"
+                dbody.append(f"    {name} = {' + '.join(terms)}")
+                grad[n][v] = name
+        else:
+            a, b = args[n]
+            if k == Op.MUL:
+                ca, cb = f"v{b}", f"v{a}"
+            else:
+                dbody.append(f"    p{n} = 1.0 / v{b} if v{b} != 0.0 else 0.0")
+                dbody.append(f"    q{n} = -v{a} * p{n} * p{n}")
+                ca, cb = f"p{n}", f"q{n}"
+            parts = {}
+            for v, d in grad[a].items():
+                parts.setdefault(v, []).append(ca if d == "1.0" else f"{ca} * {d}")
+            for v, d in grad[b].items():
+                parts.setdefault(v, []).append(cb if d == "1.0" else f"{cb} * {d}")
+            grad[n] = {}
+            for v, terms in parts.items():
+                name = f"d{n}_{v}"
+                dbody.append(f"    {name} = {' + '.join(terms)}")
+                grad[n][v] = name
+    rows: list[int] = []
+    cols: list[int] = []
+    entries: list[str] = []
+    for r, n in enumerate(outputs):
+        for v, d in sorted(grad[n].items()):
+            rows.append(r)
+            cols.append(column[v])
+            entries.append(d)
+    jac_src = "\n".join(
+        ["def jacobian(x):", *head, *body, *dbody, f"    return [{', '.join(entries)}]"]
+    )
+    namespace: dict[str, object] = {
+        "_inf": math.inf,
+        "_nan": math.nan,
+        "_copysign": math.copysign,
+    }
+    exec(compile(values_src, "<massbalance kernel: values>", "exec"), namespace)
+    exec(compile(jac_src, "<massbalance kernel: jacobian>", "exec"), namespace)
+    return namespace["values"], namespace["jacobian"], rows, cols  # type: ignore[return-value]
