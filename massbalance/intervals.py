@@ -42,16 +42,9 @@ __all__ = [
 ]
 
 _INF = math.inf
+_NINF = -math.inf
 _RTOL = 1e-8  #: a narrowing smaller than this fraction of a width is not pursued
 _nextafter = math.nextafter
-
-
-def _dn(x: float) -> float:
-    return _nextafter(x, -_INF)
-
-
-def _up(x: float) -> float:
-    return _nextafter(x, _INF)
 
 
 def _mul(al: float, ah: float, bl: float, bh: float) -> tuple[float, float]:
@@ -63,10 +56,10 @@ def _mul(al: float, ah: float, bl: float, bh: float) -> tuple[float, float]:
             lo = 0.0
         if hi != hi:
             hi = 0.0 if (ah == 0.0 or bh == 0.0) else _INF
-        return _dn(lo), _up(hi)
+        return _nextafter(lo, _NINF), _nextafter(hi, _INF)
     products = [al * bl, al * bh, ah * bl, ah * bh]
     products = [0.0 if p != p else p for p in products]
-    return _dn(min(products)), _up(max(products))
+    return _nextafter(min(products), _NINF), _nextafter(max(products), _INF)
 
 
 def _div(al: float, ah: float, bl: float, bh: float) -> tuple[float, float]:
@@ -75,19 +68,21 @@ def _div(al: float, ah: float, bl: float, bh: float) -> tuple[float, float]:
         if (al == -_INF or ah == _INF) and (bl == -_INF or bh == _INF):
             return -_INF, _INF  # inf / inf
         if al >= 0.0 and bl > 0.0:  # the common case: both positive
-            return _dn(al / bh), _up(ah / bl)
+            return _nextafter(al / bh, _NINF), _nextafter(ah / bl, _INF)
         q1, q2, q3, q4 = al / bl, al / bh, ah / bl, ah / bh
-        return _dn(min(q1, q2, q3, q4)), _up(max(q1, q2, q3, q4))
+        return _nextafter(min(q1, q2, q3, q4), _NINF), _nextafter(
+            max(q1, q2, q3, q4), _INF
+        )
     if bl == 0.0 and bh > 0.0:
         if al >= 0.0:
-            return _dn(al / bh), _INF
+            return _nextafter(al / bh, _NINF), _INF
         if ah <= 0.0:
-            return -_INF, _up(ah / bh)
+            return -_INF, _nextafter(ah / bh, _INF)
     elif bh == 0.0 and bl < 0.0:
         if al >= 0.0:
-            return -_INF, _up(al / bl)
+            return -_INF, _nextafter(al / bl, _INF)
         if ah <= 0.0:
-            return _dn(ah / bl), _INF
+            return _nextafter(ah / bl, _NINF), _INF
     return -_INF, _INF
 
 
@@ -142,6 +137,9 @@ class Graph:
         self.names: list[str] = []
         self._memo: dict[tuple[object, ...], int] = {}
         self._parents: list[list[int]] = []
+        self._subtrees: dict[frozenset[int], list[int]] = {}
+        self._plans: dict[frozenset[int], tuple[list[int], frozenset[int]]] = {}
+        self._cached_size = 0
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -220,16 +218,47 @@ class Graph:
         return self._parents
 
     def subtree(self, roots: Iterable[int]) -> list[int]:
-        """Every node that ``roots`` depend on, roots included, in topological order."""
+        """Every node that ``roots`` depend on, roots included, in topological order.
+
+        The list is cached (per set of roots, until the graph grows): do not
+        modify it.
+        """
+        key = frozenset(roots)
+        if self._cached_size != len(self.kind):
+            self._subtrees.clear()
+            self._plans.clear()
+            self._cached_size = len(self.kind)
+        found = self._subtrees.get(key)
+        if found is not None:
+            return found
         seen: set[int] = set()
-        stack = list(roots)
+        stack = list(key)
         while stack:
             node = stack.pop()
             if node in seen:
                 continue
             seen.add(node)
             stack.extend(self.args[node])
-        return sorted(seen)
+        found = sorted(seen)
+        if len(self._subtrees) > 4096:  # bounded: one check uses far fewer
+            self._subtrees.clear()
+        self._subtrees[key] = found
+        return found
+
+    def _inner(self, roots: Iterable[int]) -> tuple[list[int], frozenset[int]]:
+        """The operation nodes under ``roots`` (a list in topological order, and
+        a set), cached like :meth:`subtree`."""
+        key = frozenset(roots)
+        nodes = self.subtree(key)
+        found = self._plans.get(key)
+        if found is None:
+            kind = self.kind
+            inner = [i for i in nodes if kind[i] >= Op.SUM]
+            found = (inner, frozenset(inner))
+            if len(self._plans) > 4096:
+                self._plans.clear()
+            self._plans[key] = found
+        return found
 
     # ----------------------------------------------------------- point values
     def evaluate(
@@ -304,8 +333,8 @@ def _forward(
                 tlo, thi = -hi[a], -lo[a]
             else:
                 tlo, thi = _mul(c, c, lo[a], hi[a])
-            flo = _dn(flo + tlo)
-            fhi = _up(fhi + thi)
+            flo = _nextafter(flo + tlo, _NINF)
+            fhi = _nextafter(fhi + thi, _INF)
         return flo, fhi
     a, b = args
     if k == Op.MUL:
@@ -362,7 +391,8 @@ def _revise_nonnegative(
         if bl <= 0.0 or (ah == _INF and bh == _INF):
             return None
         fl, fh = al / bh, ah / bl
-    ystatus = _narrow(i, na(fl, -_INF), na(fh, _INF), lo, hi)
+    fl, fh = na(fl, _NINF), na(fh, _INF)
+    ystatus = _narrow(i, fl, fh, lo, hi) if fl > lo[i] or fh < hi[i] else 0
     if ystatus < 0:
         return ystatus, 0, []
     yl, yh = lo[i], hi[i]
@@ -378,6 +408,8 @@ def _revise_nonnegative(
                 nh = _INF
             else:
                 continue
+            if nl <= lo[child] and nh >= hi[child]:
+                continue
             status = _narrow(child, nl, nh, lo, hi)
             if status < 0:
                 return ystatus, -1, changed
@@ -387,9 +419,8 @@ def _revise_nonnegative(
                 al, ah = lo[a], hi[a]
     else:  # a in y * b, b in a / y
         nh = yh * bh
-        status = _narrow(
-            a, na(yl * bl, -_INF), na(nh, _INF) if nh == nh else _INF, lo, hi
-        )
+        nl, nh = na(yl * bl, _NINF), na(nh, _INF) if nh == nh else _INF
+        status = _narrow(a, nl, nh, lo, hi) if nl > al or nh < ah else 0
         if status < 0:
             return ystatus, -1, changed
         if status == 2:
@@ -398,7 +429,7 @@ def _revise_nonnegative(
         if yh > 0.0 and not (al == _INF and yh == _INF):
             nl = na(al / yh, -_INF) if yh != _INF else 0.0
             nh = na(ah / yl, _INF) if yl > 0.0 and ah != _INF else _INF
-            status = _narrow(b, nl, nh, lo, hi)
+            status = _narrow(b, nl, nh, lo, hi) if nl > bl or nh < bh else 0
             if status < 0:
                 return ystatus, -1, changed
             if status == 2:
@@ -406,65 +437,93 @@ def _revise_nonnegative(
     return ystatus, 0, changed
 
 
+def _revise_sum(
+    i: int,
+    args: tuple[int, ...],
+    coefs: tuple[float, ...],
+    offset: float,
+    lo: list[float],
+    hi: list[float],
+) -> tuple[int, int, list[int]]:
+    """Revise ``y = offset + sum(c * x)``: forward, then back onto every term.
+
+    One pass computes the terms and their outward-rounded sums (counting
+    infinite bounds apart), which serve both the forward enclosure of ``y``
+    and, less one term at a time, the projection onto each term. Returns
+    (status of y, status of the projection, significantly narrowed
+    children), statuses as :func:`_narrow`.
+    """
+    na = _nextafter
+    tls: list[float] = []
+    ths: list[float] = []
+    sum_lo = sum_hi = 0.0
+    inf_lo = inf_hi = 0
+    for c, a in zip(coefs, args, strict=True):
+        if c == 1.0:
+            tl, th = lo[a], hi[a]
+        elif c == -1.0:
+            tl, th = -hi[a], -lo[a]
+        else:
+            tl, th = _mul(c, c, lo[a], hi[a])
+        tls.append(tl)
+        ths.append(th)
+        if tl == _NINF:
+            inf_lo += 1
+        else:
+            sum_lo = na(sum_lo + tl, _NINF)
+        if th == _INF:
+            inf_hi += 1
+        else:
+            sum_hi = na(sum_hi + th, _INF)
+    flo = na(offset + sum_lo, _NINF) if inf_lo == 0 else _NINF
+    fhi = na(offset + sum_hi, _INF) if inf_hi == 0 else _INF
+    ystatus = 0
+    if flo > lo[i] or fhi < hi[i]:
+        ystatus = _narrow(i, flo, fhi, lo, hi)
+        if ystatus < 0:
+            return ystatus, 0, []
+    base_lo = na(lo[i] - offset, _NINF)
+    base_hi = na(hi[i] - offset, _INF)
+    changed: list[int] = []
+    for j, a in enumerate(args):
+        tl, th = tls[j], ths[j]
+        if tl == _NINF:
+            rest_lo = sum_lo if inf_lo == 1 else _NINF
+        else:
+            rest_lo = na(sum_lo - tl, _NINF) if inf_lo == 0 else _NINF
+        if th == _INF:
+            rest_hi = sum_hi if inf_hi == 1 else _INF
+        else:
+            rest_hi = na(sum_hi - th, _INF) if inf_hi == 0 else _INF
+        tlo = na(base_lo - rest_hi, _NINF)
+        thi = na(base_hi - rest_lo, _INF)
+        if tlo != tlo or thi != thi:
+            continue
+        c = coefs[j]
+        if c == 1.0:
+            nlo, nhi = tlo, thi
+        elif c == -1.0:
+            nlo, nhi = -thi, -tlo
+        else:
+            nlo, nhi = _div(tlo, thi, c, c)
+        if nlo > lo[a] or nhi < hi[a]:
+            status = _narrow(a, nlo, nhi, lo, hi)
+            if status < 0:
+                return ystatus, -1, changed
+            if status == 2:
+                changed.append(a)
+    return ystatus, 0, changed
+
+
 def _backward(
     graph: Graph, i: int, lo: list[float], hi: list[float]
 ) -> tuple[int, list[int]]:
-    """Project node ``i``'s interval onto its children; return (status, changed)."""
+    """Project a product's or quotient's interval onto its operands; return
+    (status, changed). Sums are revised by :func:`_revise_sum`."""
     k = graph.kind[i]
     args = graph.args[i]
     ylo, yhi = lo[i], hi[i]
     changed: list[int] = []
-    if k == Op.SUM:
-        coefs = graph.coef[i]
-        terms = []
-        # sums of the finite bounds, and how many bounds are infinite: the rest
-        # of the sum without term j is then (total - term j), rounded outward
-        sum_lo = sum_hi = 0.0
-        inf_lo = inf_hi = 0
-        for c, a in zip(coefs, args, strict=True):
-            if c == 1.0:
-                tl, th = lo[a], hi[a]
-            elif c == -1.0:
-                tl, th = -hi[a], -lo[a]
-            else:
-                tl, th = _mul(c, c, lo[a], hi[a])
-            terms.append((tl, th))
-            if tl == -_INF:
-                inf_lo += 1
-            else:
-                sum_lo = _dn(sum_lo + tl)
-            if th == _INF:
-                inf_hi += 1
-            else:
-                sum_hi = _up(sum_hi + th)
-        base_lo = _dn(ylo - graph.offset[i])
-        base_hi = _up(yhi - graph.offset[i])
-        for j, (c, a) in enumerate(zip(coefs, args, strict=True)):
-            tl, th = terms[j]
-            if tl == -_INF:
-                rest_lo = sum_lo if inf_lo == 1 else -_INF
-            else:
-                rest_lo = _dn(sum_lo - tl) if inf_lo == 0 else -_INF
-            if th == _INF:
-                rest_hi = sum_hi if inf_hi == 1 else _INF
-            else:
-                rest_hi = _up(sum_hi - th) if inf_hi == 0 else _INF
-            tlo = _dn(base_lo - rest_hi)
-            thi = _up(base_hi - rest_lo)
-            if tlo != tlo or thi != thi:
-                continue
-            if c == 1.0:
-                nlo, nhi = tlo, thi
-            elif c == -1.0:
-                nlo, nhi = -thi, -tlo
-            else:
-                nlo, nhi = _div(tlo, thi, c, c)
-            status = _narrow(a, nlo, nhi, lo, hi)
-            if status < 0:
-                return -1, changed
-            if status == 2:
-                changed.append(a)
-        return 0, changed
     a, b = args
     pairs: tuple[tuple[int, tuple[float, float]], ...]
     if k == Op.MUL:
@@ -528,23 +587,24 @@ def propagate(
                 empty_at.append(bound.node)
             return None
         roots.append(bound.node)
-    nodes = graph.subtree(roots)
     kind = graph.kind
-    inner = [i for i in nodes if kind[i] >= Op.SUM]
-    members = set(inner)
+    inner, members = graph._inner(roots)
     parents = graph.parents()
     queue = deque(inner)
     queued = set(inner)
     budget = max_revisions if max_revisions is not None else 60 * len(inner) + 100
-    args_of = graph.args
+    args_of, coef_of, offset_of = graph.args, graph.coef, graph.offset
     while queue and budget > 0:
         budget -= 1
         i = queue.popleft()
         queued.discard(i)
         fast = None
-        if kind[i] != Op.SUM:
+        k = kind[i]
+        if k == Op.SUM:
+            fast = _revise_sum(i, args_of[i], coef_of[i], offset_of[i], lo, hi)
+        else:
             a, b = args_of[i]
-            fast = _revise_nonnegative(i, a, b, kind[i] == Op.MUL, lo, hi)
+            fast = _revise_nonnegative(i, a, b, k == Op.MUL, lo, hi)
         if fast is not None:
             status, bstatus, changed = fast
         else:

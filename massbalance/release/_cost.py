@@ -38,8 +38,9 @@ def least_move(
     satisfy all the other figures, so the result is attained by a real point
     (an upper bound on the optimum; the best of the local optima found).
 
-    Returns the cost and, per released figure, (value, steps out) in
-    canonical units.
+    ``box`` is the box that propagating the other figures gave (the culprit
+    set's test). Returns the cost and, per released figure, (value, steps
+    out) in canonical units.
     """
     graph = solver.graph
     active = solver.active(released, {solver.component_of[k] for k in released})
@@ -60,39 +61,37 @@ def least_move(
     # First try the lower bound: each released figure at the edge of its own
     # enclosure nearest its printed interval. If a witness attains it, it is
     # the optimum.
-    box_all = propagate(graph, active)
     starts = [point]
-    if box_all is not None:
-        targets = []
-        for key, b in zip(keys, moving, strict=True):
-            e_lo, e_hi = hull(graph, box_all, b.node)
-            eps = 1e-6 * solver.steps[key]
-            if e_lo > b.hi:
-                targets.append(Bound(b.node, e_lo, e_lo + eps, key))
-            elif e_hi < b.lo:
-                targets.append(Bound(b.node, e_hi - eps, e_hi, key))
-            else:
-                targets.append(Bound(b.node, max(b.lo, e_lo), min(b.hi, e_hi), key))
-        pinned = active + targets
-        pinned_box = propagate(graph, pinned)
-        if pinned_box is not None:
-            found = solver.witness(pinned, pinned_box, [point], quick=True)
+    targets = []
+    for key, b in zip(keys, moving, strict=True):
+        e_lo, e_hi = hull(graph, box, b.node)
+        eps = 1e-6 * solver.steps[key]
+        if e_lo > b.hi:
+            targets.append(Bound(b.node, e_lo, e_lo + eps, key))
+        elif e_hi < b.lo:
+            targets.append(Bound(b.node, e_hi - eps, e_hi, key))
+        else:
+            targets.append(Bound(b.node, max(b.lo, e_lo), min(b.hi, e_hi), key))
+    pinned = active + targets
+    pinned_box = propagate(graph, pinned)
+    if pinned_box is not None:
+        found = solver.witness(pinned, pinned_box, [point], quick=True)
+        if found is not None:
+            found_d = distances(graph.evaluate(found, nodes))
+            found_cost = sum(d for _, d in found_d.values())
+            if found_cost <= best_cost:
+                return found_cost, found_d
+    # Not attained together: the move is a local optimum of a non-convex
+    # problem, so start the descent from several places: the culprit
+    # set's witness, and for each figure a point with it at its bound
+    # (the others free) when the set has more than one.
+    for target in targets if len(targets) > 1 else []:
+        one = [*active, target]
+        one_box = propagate(graph, one)
+        if one_box is not None:
+            found = solver.witness(one, one_box, [point], quick=True)
             if found is not None:
-                found_d = distances(graph.evaluate(found, nodes))
-                found_cost = sum(d for _, d in found_d.values())
-                if found_cost <= best_cost:
-                    return found_cost, found_d
-        # Not attained together: the move is a local optimum of a non-convex
-        # problem, so start the descent from several places: the culprit
-        # set's witness, and for each figure a point with it at its bound
-        # (the others free) when the set has more than one.
-        for target in targets if len(targets) > 1 else []:
-            one = [*active, target]
-            one_box = propagate(graph, one)
-            if one_box is not None:
-                found = solver.witness(one, one_box, [point], quick=True)
-                if found is not None:
-                    starts.append(found)
+                starts.append(found)
     for begin in starts:
         moved = _descend(solver, keys, moving, active, nodes, variables, box, begin)
         cost = sum(d for _, d in moved.values())

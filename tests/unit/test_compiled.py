@@ -1,0 +1,132 @@
+"""The compiled graph kernels and the lean Gauss-Newton of the witness search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from massbalance.intervals import Graph, Op
+from massbalance.io import read_release
+from massbalance.release._build import build_problem
+from massbalance.release._compiled import Kernel
+from massbalance.release._newton import gauss_newton
+
+SEED = Path(__file__).parents[2] / "examples" / "alexco-2012-q1.toml"
+
+positive = st.floats(0.01, 1e4, allow_nan=False, allow_subnormal=False)
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> tuple[Graph, list[int], list[float]]:
+    """A random graph of sums, products and quotients over a few variables."""
+    g = Graph()
+    n_vars = draw(st.integers(1, 5))
+    nodes = [g.var(f"x{i}", 0.0, 1e6) for i in range(n_vars)]
+    values = [draw(positive) for _ in range(n_vars)]
+    for _ in range(draw(st.integers(1, 12))):
+        op = draw(st.sampled_from(["sum", "mul", "div", "const"]))
+        a, b = draw(st.sampled_from(nodes)), draw(st.sampled_from(nodes))
+        if op == "sum":
+            c = draw(st.sampled_from([1.0, -1.0, 0.5, 2.25]))
+            nodes.append(
+                g.sum([(1.0, a), (c, b)], offset=draw(st.sampled_from([0.0, 3.5])))
+            )
+        elif op == "mul":
+            nodes.append(g.mul(a, b))
+        elif op == "div":
+            nodes.append(g.div(a, b))
+        else:
+            nodes.append(g.const(draw(positive)))
+    return g, nodes, values
+
+
+@given(graphs())
+def test_kernel_values_are_those_of_the_graph_bit_for_bit(case):
+    g, nodes, values = case
+    kernel = Kernel(g, nodes)
+    point = dict(
+        zip(kernel.variables, (values[v] for v in kernel.variables), strict=True)
+    )
+    expected = g.evaluate(point, g.subtree(nodes))
+    got = kernel.values([point[v] for v in kernel.variables])
+    for node, value in zip(kernel.outputs, got, strict=True):
+        assert value == expected[node] or (
+            value != value and expected[node] != expected[node]
+        )
+
+
+@given(graphs())
+def test_kernel_jacobian_is_the_graphs_gradient(case):
+    g, nodes, values = case
+    kernel = Kernel(g, nodes)
+    x = [values[v] for v in kernel.variables]
+    point = dict(zip(kernel.variables, x, strict=True))
+    values_ = g.evaluate(point, g.subtree(nodes))
+    grads = g.gradients(values_, g.subtree(nodes))
+    jac = kernel.jacobian(x)
+    # cancellation (x / x, a - a) leaves rounding noise of the size of the
+    # largest intermediate value
+    size = max(
+        [1.0]
+        + [abs(d) for g_ in grads.values() for d in g_.values() if np.isfinite(d)]
+        + [abs(v) for v in values_.values() if np.isfinite(v)]
+    )
+    for r, node in enumerate(kernel.outputs):
+        for c, var in enumerate(kernel.variables):
+            expected = grads[node].get(var, 0.0)
+            if np.isfinite(expected):
+                assert jac[r, c] == pytest.approx(expected, rel=1e-9, abs=1e-13 * size)
+
+
+def test_kernel_on_the_seed_matches_the_graph():
+    problem = build_problem(read_release(SEED))
+    g = problem.graph
+    outputs = [b.node for b in problem.bindings.values()]
+    kernel = Kernel(g, outputs)
+    assert set(kernel.variables) == {
+        v for v in g.subtree(outputs) if g.kind[v] == Op.VAR
+    }
+    rng = np.random.default_rng(0)
+    x = rng.uniform(1.0, 100.0, len(kernel.variables)).tolist()
+    expected = g.evaluate(
+        dict(zip(kernel.variables, x, strict=True)), g.subtree(outputs)
+    )
+    assert kernel.values(x) == [expected[n] for n in kernel.outputs]
+    # the Jacobian against central differences
+    jac = kernel.jacobian(x)
+    for c in range(len(x)):
+        h = 1e-6 * x[c]
+        up, down = list(x), list(x)
+        up[c] += h
+        down[c] -= h
+        diff = (np.array(kernel.values(up)) - np.array(kernel.values(down))) / (2 * h)
+        np.testing.assert_allclose(jac[:, c], diff, rtol=1e-5, atol=1e-8)
+
+
+def test_gauss_newton_stays_in_the_box_and_reaches_a_zero():
+    # x * y = 6 with y held at 2 by its bounds: x must go to 3
+    def residual(z):
+        r = np.array([z[0] * z[1] - 6.0])
+        return r, np.array([[z[1], z[0]]]), abs(r[0]) < 1e-12
+
+    z, cost = gauss_newton(
+        residual, np.array([1.0, 1.5]), np.array([0.0, 2.0]), np.array([10.0, 2.0])
+    )
+    assert z[1] == 2.0
+    assert z[0] == pytest.approx(3.0, rel=1e-12)
+    assert cost < 1e-24
+
+
+def test_gauss_newton_returns_the_best_point_when_there_is_no_zero():
+    # x = 5 cannot hold within [0, 1]: the best point is the bound
+    def residual(z):
+        r = np.array([z[0] - 5.0])
+        return r, np.array([[1.0]]), False
+
+    z, cost = gauss_newton(residual, np.array([0.2]), np.array([0.0]), np.array([1.0]))
+    assert z[0] == 1.0
+    assert cost == pytest.approx(16.0)
