@@ -372,7 +372,7 @@ def _narrow(
 def _revise_nonnegative(
     i: int, a: int, b: int, is_mul: bool, lo: list[float], hi: list[float]
 ) -> tuple[int, int, list[int]] | None:
-    """Revise ``y = a * b`` or ``y = a / b`` when all three are non-negative.
+    """Revise ``y = a * b`` or ``y = a / b`` when both operands are non-negative.
 
     The common case of a release (masses, grades, metal, recoveries), written
     out without the general sign cases; returns None to fall back on them.
@@ -380,7 +380,7 @@ def _revise_nonnegative(
     children), statuses as :func:`_narrow`.
     """
     al, ah, bl, bh = lo[a], hi[a], lo[b], hi[b]
-    if al < 0.0 or bl < 0.0 or lo[i] < 0.0:
+    if al < 0.0 or bl < 0.0:
         return None
     na = _nextafter
     if is_mul:
@@ -391,7 +391,8 @@ def _revise_nonnegative(
         if bl <= 0.0 or (ah == _INF and bh == _INF):
             return None
         fl, fh = al / bh, ah / bl
-    fl, fh = na(fl, _NINF), na(fh, _INF)
+    # y is non-negative exactly (both operands are), whatever the rounding
+    fl, fh = max(na(fl, _NINF), 0.0), na(fh, _INF)
     ystatus = _narrow(i, fl, fh, lo, hi) if fl > lo[i] or fh < hi[i] else 0
     if ystatus < 0:
         return ystatus, 0, []

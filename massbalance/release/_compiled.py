@@ -6,8 +6,9 @@ far more than the arithmetic itself, so :class:`Kernel` writes the arithmetic
 out once, as the body of two Python functions, and compiles them:
 
 - ``values(x)``: the values of the chosen output nodes, given the variables;
-- ``jacobian(x)``: the non-zero partial derivatives of those outputs, in
-  forward mode with the sparsity worked out when the code is written.
+- ``both(x)``: the values and the non-zero partial derivatives of those
+  outputs, in forward mode with the sparsity worked out when the code is
+  written.
 
 The values are bit for bit those of :meth:`massbalance.intervals.Graph.evaluate`
 (the same operations in the same order), so a witness found with a kernel
@@ -61,20 +62,25 @@ class Kernel:
         self.variables = [n for n in nodes if kind[n] == Op.VAR]
         self.row = {n: r for r, n in enumerate(self.outputs)}
         self.column = {v: c for c, v in enumerate(self.variables)}
-        self._values, self._jacobian, rows, cols = _generate(
+        self._values, self._both, rows, cols = _generate(
             graph, nodes, self.outputs, self.variables
         )
-        self._rows = np.array(rows, dtype=np.intp)
-        self._cols = np.array(cols, dtype=np.intp)
+        self.pattern_rows = np.array(rows, dtype=np.intp)
+        self.pattern_cols = np.array(cols, dtype=np.intp)
 
     def values(self, x: Sequence[float]) -> list[float]:
         """Values of the outputs (in row order) at variables ``x``."""
         return self._values(x)
 
+    def values_and_entries(self, x: Sequence[float]) -> tuple[list[float], list[float]]:
+        """The outputs' values and the non-zero entries of their Jacobian, in
+        the order of ``pattern_rows`` and ``pattern_cols``."""
+        return self._both(x)
+
     def jacobian(self, x: Sequence[float]) -> _Floats:
         """The dense Jacobian (outputs x variables) at variables ``x``."""
         out = np.zeros((len(self.outputs), len(self.variables)))
-        out[self._rows, self._cols] = self._jacobian(x)
+        out[self.pattern_rows, self.pattern_cols] = self._both(x)[1]
         return out
 
 
@@ -82,7 +88,7 @@ def _generate(
     graph: Graph, nodes: list[int], outputs: list[int], variables: list[int]
 ) -> tuple[
     Callable[[Sequence[float]], list[float]],
-    Callable[[Sequence[float]], list[float]],
+    Callable[[Sequence[float]], tuple[list[float], list[float]]],
     list[int],
     list[int],
 ]:
@@ -183,8 +189,14 @@ def _generate(
             rows.append(r)
             cols.append(column[v])
             entries.append(d)
-    jac_src = "\n".join(
-        ["def jacobian(x):", *head, *body, *dbody, f"    return [{', '.join(entries)}]"]
+    both_src = "\n".join(
+        [
+            "def both(x):",
+            *head,
+            *body,
+            *dbody,
+            f"    return [{', '.join(f'v{n}' for n in outputs)}], [{', '.join(entries)}]",
+        ]
     )
     namespace: dict[str, object] = {
         "_inf": math.inf,
@@ -192,5 +204,8 @@ def _generate(
         "_copysign": math.copysign,
     }
     exec(compile(values_src, "<massbalance kernel: values>", "exec"), namespace)
-    exec(compile(jac_src, "<massbalance kernel: jacobian>", "exec"), namespace)
-    return namespace["values"], namespace["jacobian"], rows, cols  # type: ignore[return-value]
+    exec(
+        compile(both_src, "<massbalance kernel: values and Jacobian>", "exec"),
+        namespace,
+    )
+    return namespace["values"], namespace["both"], rows, cols  # type: ignore[return-value]

@@ -8,8 +8,9 @@ residuals, converged in a handful of steps) its per-step overhead costs ten
 times the arithmetic. :func:`gauss_newton` takes the same steps without it:
 Levenberg-Marquardt with columns scaled by the Jacobian's norms (as
 ``x_scale="jac"``), variables held at a bound when the gradient pushes them
-out, each step projected onto the box. It stops at the first point with a
-zero residual. The caller verifies every point it returns and falls back on
+out, each step projected onto the box. It stops at the first point close
+enough to a zero, or when the steps stop gaining (a local minimum: the
+caller tries another start). The caller verifies every point it returns and falls back on
 ``least_squares`` when it finds none, so this is only ever a shortcut.
 """
 
@@ -67,7 +68,8 @@ def gauss_newton(
     cost = float(r @ r)
     damping = 1e-4
     evaluations = 1
-    while evaluations < max_steps:
+    stalled = 0  # accepted steps in a row that gained less than 0.1 %
+    while evaluations < max_steps and stalled < 2:
         if done or cost == 0.0 or not np.isfinite(cost):
             break
         gradient = jac.T @ r
@@ -81,10 +83,20 @@ def gauss_newton(
         a = a / norms
         n = free.size
         improved = False
+        normal = a.T @ a
+        gradient_free = a.T @ r
         while damping < 1e10 and evaluations < max_steps:
-            stacked = np.vstack([a, np.sqrt(damping) * np.eye(n)])
-            rhs = np.concatenate([-r, np.zeros(n)])
-            step = np.linalg.lstsq(stacked, rhs, rcond=None)[0] / norms
+            # the damped normal equations: the columns are scaled to unit norm
+            # and the damping bounds the condition, so solving them is safe
+            # and far cheaper than a least-squares factorisation
+            try:
+                step = (
+                    -np.linalg.solve(normal + damping * np.eye(n), gradient_free)
+                    / norms
+                )
+            except np.linalg.LinAlgError:
+                damping *= 10.0
+                continue
             trial = z.copy()
             trial[free] += step
             np.clip(trial, lower, upper, out=trial)
@@ -93,6 +105,7 @@ def gauss_newton(
             cost_new = float(r_new @ r_new)
             if cost_new < cost or done_new:
                 improved = True
+                stalled = stalled + 1 if cost_new > 0.999 * cost else 0
                 z, r, jac, cost, done = trial, r_new, jac_new, cost_new, done_new
                 damping = max(damping * 0.1, 1e-9)
                 break

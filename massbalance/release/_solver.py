@@ -303,25 +303,40 @@ class Feasibility:
             done = bool(np.all(below + above <= slack))
             return np.where(np.isfinite(r), r, 1e6), sign / width, done
 
+        # where each non-zero of the kernel's Jacobian goes in the matrix of
+        # checks x free variables (a node bounded twice fills two rows)
+        column_of = {c: j for j, c in enumerate(free_cols.tolist())}
+        checks_at: dict[int, list[int]] = {}
+        for i, row in enumerate(rows.tolist()):
+            checks_at.setdefault(row, []).append(i)
+        take, put = [], []
+        for e, (row, col) in enumerate(
+            zip(kernel.pattern_rows.tolist(), kernel.pattern_cols.tolist(), strict=True)
+        ):
+            j = column_of.get(col)
+            if j is not None:
+                for i in checks_at.get(row, ()):
+                    take.append(e)
+                    put.append(i * len(free) + j)
+        take_at = np.array(take, dtype=np.intp)
+        put_at = np.array(put, dtype=np.intp)
+        shape = (len(checks), len(free))
+
         def fun(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
             v = np.array(kernel.values(inputs(z)))[rows]
             return hinge(v)[0]
 
-        def jac(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-            x = inputs(z)
-            v = np.array(kernel.values(x))[rows]
-            weights = hinge(v)[1]
-            full = kernel.jacobian(x)[np.ix_(rows, free_cols)]
-            return full * weights[:, None] * scale[None, :]  # type: ignore[no-any-return]
-
         def both(
             z: npt.NDArray[np.float64],
         ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], bool]:
-            x = inputs(z)
-            v = np.array(kernel.values(x))[rows]
-            r, weights, done = hinge(v)
-            full = kernel.jacobian(x)[np.ix_(rows, free_cols)]
-            return r, full * weights[:, None] * scale[None, :], done
+            values, entries = kernel.values_and_entries(inputs(z))
+            r, weights, done = hinge(np.array(values)[rows])
+            full = np.zeros(shape[0] * shape[1])
+            full[put_at] = np.array(entries)[take_at]
+            return r, full.reshape(shape) * weights[:, None] * scale[None, :], done
+
+        def jac(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+            return both(z)[1]
 
         printed = {v: self.hints[v] for v in free if v in self.hints}
         candidates: list[dict[int, float] | None] = [mid0, {**mid0, **printed}, *starts]
