@@ -17,6 +17,7 @@ verifies exactly as it did before.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Sequence
 
@@ -62,15 +63,20 @@ class Kernel:
         self.variables = [n for n in nodes if kind[n] == Op.VAR]
         self.row = {n: r for r, n in enumerate(self.outputs)}
         self.column = {v: c for c, v in enumerate(self.variables)}
-        self._values, self._both, rows, cols = _generate(
+        self._values_source, both, rows, cols = _generate(
             graph, nodes, self.outputs, self.variables
         )
+        self._both: Callable[[Sequence[float]], tuple[list[float], list[float]]]
+        self._both = _compile(both, "both")  # type: ignore[assignment]
+        self._values: Callable[[Sequence[float]], list[float]] | None = None
         self.pattern_rows = np.array(rows, dtype=np.intp)
         self.pattern_cols = np.array(cols, dtype=np.intp)
 
     def values(self, x: Sequence[float]) -> list[float]:
         """Values of the outputs (in row order) at variables ``x``."""
-        return self._values(x)
+        if self._values is None:  # compiled when first wanted
+            self._values = _compile(self._values_source, "values")  # type: ignore[assignment]
+        return self._values(x)  # type: ignore[misc]
 
     def values_and_entries(self, x: Sequence[float]) -> tuple[list[float], list[float]]:
         """The outputs' values and the non-zero entries of their Jacobian, in
@@ -84,15 +90,28 @@ class Kernel:
         return out
 
 
+@functools.lru_cache(maxsize=64)
+def _compile(source: str, name: str) -> Callable[..., object]:
+    """Compile the function ``name`` that ``source`` defines.
+
+    Remembered by source, as :mod:`re` remembers patterns: checking the same
+    release again (another rounding convention, a script's loop) writes the
+    same source and skips Python's compiler, which costs more than the rest
+    of a kernel.
+    """
+    namespace: dict[str, object] = {
+        "_inf": math.inf,
+        "_nan": math.nan,
+        "_copysign": math.copysign,
+    }
+    exec(compile(source, f"<massbalance kernel: {name}>", "exec"), namespace)
+    return namespace[name]  # type: ignore[return-value]
+
+
 def _generate(
     graph: Graph, nodes: list[int], outputs: list[int], variables: list[int]
-) -> tuple[
-    Callable[[Sequence[float]], list[float]],
-    Callable[[Sequence[float]], tuple[list[float], list[float]]],
-    list[int],
-    list[int],
-]:
-    """Write and compile the two functions; return them with the Jacobian pattern."""
+) -> tuple[str, str, list[int], list[int]]:
+    """Write the two functions; return their sources and the Jacobian pattern."""
     kind, args, coef, offset = graph.kind, graph.args, graph.coef, graph.offset
     column = {v: c for c, v in enumerate(variables)}
     head = [f"    v{v} = x[{c}]" for c, v in enumerate(variables)]
@@ -198,14 +217,4 @@ def _generate(
             f"    return [{', '.join(f'v{n}' for n in outputs)}], [{', '.join(entries)}]",
         ]
     )
-    namespace: dict[str, object] = {
-        "_inf": math.inf,
-        "_nan": math.nan,
-        "_copysign": math.copysign,
-    }
-    exec(compile(values_src, "<massbalance kernel: values>", "exec"), namespace)
-    exec(
-        compile(both_src, "<massbalance kernel: values and Jacobian>", "exec"),
-        namespace,
-    )
-    return namespace["values"], namespace["both"], rows, cols  # type: ignore[return-value]
+    return values_src, both_src, rows, cols

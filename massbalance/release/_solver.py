@@ -84,6 +84,7 @@ class Feasibility:
         ] = {}
         self._vars_cache: dict[int, frozenset[int]] = {}
         self._kernels: dict[frozenset[int], Kernel] = {}
+        self._boxes: dict[frozenset[Bound], Box | None] = {}
         self._split()
 
     def _split(self) -> None:
@@ -194,12 +195,22 @@ class Feasibility:
         return bounds + [self.figures[k] for k in keys]
 
     # ------------------------------------------------------------ proofs
+    def propagate(self, bounds: Iterable[Bound]) -> Box | None:
+        """:func:`~massbalance.intervals.propagate` from the physical bounds,
+        remembered per set of bounds (a check asks some sets several times).
+        The box is shared: read it, do not modify it."""
+        key = frozenset(bounds)
+        if key in self._boxes:
+            return self._boxes[key]
+        box = self._boxes[key] = propagate(self.graph, key)
+        return box
+
     def contract(self, bounds: list[Bound]) -> Box | None:
-        return propagate(self.graph, bounds)
+        return self.propagate(bounds)
 
     def proved_empty(self, bounds: list[Bound], *, branch: bool = True) -> bool:
         """True if propagation (and, if asked, bisection) proves no solution."""
-        box = propagate(self.graph, bounds)
+        box = self.propagate(bounds)
         if box is None:
             return True
         if not branch:
@@ -288,7 +299,7 @@ class Feasibility:
         def inputs(z: npt.NDArray[np.float64]) -> list[float]:
             x = base.copy()
             x[free_cols] = z * scale
-            return x.tolist()  # type: ignore[no-any-return]
+            return x.tolist()
 
         def hinge(
             v: npt.NDArray[np.float64],
@@ -521,7 +532,7 @@ class Feasibility:
         if cached is not None:
             return cached
         bounds = self.active(released, [comp])
-        box = propagate(self.graph, bounds)
+        box = self.propagate(bounds)
         if box is None:
             outcome = Outcome("infeasible")
         else:
@@ -667,7 +678,7 @@ class Feasibility:
                     for v in self._vars_of(b.node)
                 }
             bounds = list(chosen.values())
-        box = propagate(self.graph, bounds)
+        box = self.propagate(bounds)
         if box is None:
             return None
         return hull(self.graph, box, node)
