@@ -458,53 +458,59 @@ def _revise_sum(
     (status of y, status of the projection, significantly narrowed
     children), statuses as :func:`_narrow`.
     """
-    na = _nextafter
-    tls: list[float] = []
-    ths: list[float] = []
+    na, inf, ninf = _nextafter, _INF, _NINF
+    terms: list[tuple[float, float]] = []
     sum_lo = sum_hi = 0.0
     inf_lo = inf_hi = 0
     for c, a in zip(coefs, args, strict=True):
         if c == 1.0:
-            tl, th = lo[a], hi[a]
+            tl = lo[a]
+            th = hi[a]
         elif c == -1.0:
-            tl, th = -hi[a], -lo[a]
+            tl = -hi[a]
+            th = -lo[a]
         else:
             tl, th = _mul(c, c, lo[a], hi[a])
-        tls.append(tl)
-        ths.append(th)
-        if tl == _NINF:
+        terms.append((tl, th))
+        if tl == ninf:
             inf_lo += 1
         else:
-            sum_lo = na(sum_lo + tl, _NINF)
-        if th == _INF:
+            sum_lo = na(sum_lo + tl, ninf)
+        if th == inf:
             inf_hi += 1
         else:
-            sum_hi = na(sum_hi + th, _INF)
-    flo = na(offset + sum_lo, _NINF) if inf_lo == 0 else _NINF
-    fhi = na(offset + sum_hi, _INF) if inf_hi == 0 else _INF
+            sum_hi = na(sum_hi + th, inf)
+    flo = na(offset + sum_lo, ninf) if inf_lo == 0 else ninf
+    fhi = na(offset + sum_hi, inf) if inf_hi == 0 else inf
     ystatus = 0
-    if flo > lo[i] or fhi < hi[i]:
+    ylo, yhi = lo[i], hi[i]
+    if flo > ylo or fhi < yhi:
         ystatus = _narrow(i, flo, fhi, lo, hi)
         if ystatus < 0:
             return ystatus, 0, []
-    base_lo = na(lo[i] - offset, _NINF)
-    base_hi = na(hi[i] - offset, _INF)
+        ylo, yhi = lo[i], hi[i]
+    if ylo == ninf and yhi == inf:
+        return ystatus, 0, []  # y unbounded: nothing to project
+    base_lo = na(ylo - offset, ninf)
+    base_hi = na(yhi - offset, inf)
     changed: list[int] = []
-    for j, a in enumerate(args):
-        tl, th = tls[j], ths[j]
-        if tl == _NINF:
-            rest_lo = sum_lo if inf_lo == 1 else _NINF
+    j = 0
+    for a in args:
+        tl, th = terms[j]
+        c = coefs[j]
+        j += 1
+        if tl == ninf:
+            rest_lo = sum_lo if inf_lo == 1 else ninf
         else:
-            rest_lo = na(sum_lo - tl, _NINF) if inf_lo == 0 else _NINF
-        if th == _INF:
-            rest_hi = sum_hi if inf_hi == 1 else _INF
+            rest_lo = na(sum_lo - tl, ninf) if inf_lo == 0 else ninf
+        if th == inf:
+            rest_hi = sum_hi if inf_hi == 1 else inf
         else:
-            rest_hi = na(sum_hi - th, _INF) if inf_hi == 0 else _INF
-        tlo = na(base_lo - rest_hi, _NINF)
-        thi = na(base_hi - rest_lo, _INF)
+            rest_hi = na(sum_hi - th, inf) if inf_hi == 0 else inf
+        tlo = na(base_lo - rest_hi, ninf)
+        thi = na(base_hi - rest_lo, inf)
         if tlo != tlo or thi != thi:
             continue
-        c = coefs[j]
         if c == 1.0:
             nlo, nhi = tlo, thi
         elif c == -1.0:

@@ -38,6 +38,36 @@ class Outcome:
     box: Box | None = None  #: the contracted box, when not proved empty
 
 
+def _placement(
+    kernel: Kernel, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Which of ``kernel``'s Jacobian entries go where in the flattened matrix
+    of ``rows`` (kernel rows, one per check) x ``cols`` (kernel columns)."""
+    n = len(cols)
+    col_at = np.full(len(kernel.variables), -1, dtype=np.intp)
+    col_at[cols] = np.arange(n)
+    if len(np.unique(rows)) == len(rows):  # one check per node: vectorised
+        row_at = np.full(len(kernel.outputs), -1, dtype=np.intp)
+        row_at[rows] = np.arange(len(rows))
+        r, c = row_at[kernel.pattern_rows], col_at[kernel.pattern_cols]
+        take = np.flatnonzero((r >= 0) & (c >= 0))
+        return take, r[take] * n + c[take]
+    checks_at: dict[int, list[int]] = {}
+    for i, row in enumerate(rows.tolist()):
+        checks_at.setdefault(row, []).append(i)
+    take_list, put_list = [], []
+    pattern = zip(
+        kernel.pattern_rows.tolist(), kernel.pattern_cols.tolist(), strict=True
+    )
+    for e, (row, col) in enumerate(pattern):
+        j = int(col_at[col])
+        if j >= 0:
+            for i in checks_at.get(row, ()):
+                take_list.append(e)
+                put_list.append(i * n + j)
+    return np.array(take_list, dtype=np.intp), np.array(put_list, dtype=np.intp)
+
+
 class Feasibility:
     """Decide feasibility of the structural constraints plus figure bounds.
 
@@ -274,10 +304,12 @@ class Feasibility:
         zhi = np.array([hi[v] for v in free]) / scale
         checks = [b for b in bounds if graph.kind[b.node] != Op.VAR]
         mid0 = {v: midpoint(lo[v], hi[v]) for v in free}
-        values0 = graph.evaluate({**fixed, **mid0}, nodes)
+        values0: dict[int, float] | None = None  # for equalities' yardsticks
         widths = []
         for b in checks:
             if b.lo == b.hi:
+                if values0 is None:
+                    values0 = graph.evaluate({**fixed, **mid0}, nodes)
                 widths.append(equality_scale(graph, b.node, values0))
             else:
                 w = b.hi - b.lo
@@ -316,21 +348,7 @@ class Feasibility:
 
         # where each non-zero of the kernel's Jacobian goes in the matrix of
         # checks x free variables (a node bounded twice fills two rows)
-        column_of = {c: j for j, c in enumerate(free_cols.tolist())}
-        checks_at: dict[int, list[int]] = {}
-        for i, row in enumerate(rows.tolist()):
-            checks_at.setdefault(row, []).append(i)
-        take, put = [], []
-        for e, (row, col) in enumerate(
-            zip(kernel.pattern_rows.tolist(), kernel.pattern_cols.tolist(), strict=True)
-        ):
-            j = column_of.get(col)
-            if j is not None:
-                for i in checks_at.get(row, ()):
-                    take.append(e)
-                    put.append(i * len(free) + j)
-        take_at = np.array(take, dtype=np.intp)
-        put_at = np.array(put, dtype=np.intp)
+        take_at, put_at = _placement(kernel, rows, free_cols)
         shape = (len(checks), len(free))
 
         def fun(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
