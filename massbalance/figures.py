@@ -28,7 +28,7 @@ import pint
 
 from ._typing import Quantity
 from .errors import ReleaseFormatError, UnitError
-from .units import Q_, parse_printed
+from .units import Q_, conversion_factor, parse_printed
 
 __all__ = [
     "ROUNDING_METHODS",
@@ -228,7 +228,7 @@ class Figure:
             If the printed unit is not convertible to ``canonical``.
         """
         try:
-            return float(Q_(1.0, self.unit).m_as(canonical))
+            return conversion_factor(self.unit, canonical)
         except pint.DimensionalityError as err:
             raise UnitError(
                 f"{self.id}: {self.text!r} is in {self.unit_label or 'no unit'}, "

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ __all__ = [
     "PRINTED_UNITS",
     "Q_",
     "PrintedValue",
+    "conversion_factor",
     "parse_printed",
     "parse_quantity",
     "parse_unit",
@@ -436,6 +438,24 @@ def parse_quantity(text: str, *, pins: Mapping[str, str] | None = None) -> Quant
     '1388.6 g/t'
     """
     return parse_printed(text, pins=pins, where=repr(text)).quantity
+
+
+@functools.lru_cache(maxsize=512)
+def conversion_factor(unit: pint.Unit, to: pint.Unit) -> float:
+    """How many ``to`` one ``unit`` is (remembered: a release converts the
+    same few units hundreds of times).
+
+    Raises
+    ------
+    pint.DimensionalityError
+        If the two are not of one dimension.
+
+    Examples
+    --------
+    >>> conversion_factor(ureg.Unit("troy_ounce"), ureg.Unit("gram"))
+    31.1034768
+    """
+    return float(Q_(1.0, unit).m_as(to))
 
 
 def to_canonical(

@@ -19,7 +19,7 @@ import pint
 from ..errors import AssayError, ReleaseFormatError
 from ..figures import Figure
 from ..intervals import Bound, Graph
-from ..units import Q_, parse_unit, ureg
+from ..units import conversion_factor, parse_unit, ureg
 from ._model import MetalFigure, Period, Release
 
 __all__ = ["Binding", "Derived", "Problem", "Relation", "build_problem"]
@@ -226,8 +226,8 @@ class _Builder:
         else:
             assert element is not None
             label = self.metal_units.get(element, "oz" if element in _PRECIOUS else "t")
-        factor = float(
-            Q_(1.0, parse_unit(label, pins=self.release.units)).m_as(CANONICAL[kind])
+        factor = conversion_factor(
+            parse_unit(label, pins=self.release.units), CANONICAL[kind]
         )
         self.problem.derived.append(Derived(rid, node, label, factor))
 
