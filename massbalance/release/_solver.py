@@ -623,21 +623,27 @@ class Feasibility:
     # ------------------------------------------------------------ costs
     def _around_failure(self, candidates: list[str], comp: int) -> list[str]:
         """The candidates within a few steps of the node where propagation
-        empties the box, if they already fail together; else all of them."""
+        empties the box, if they already fail together (else all of them),
+        nearest first: QuickXplain then settles on a conflict near the
+        failure with small tests."""
         empty_at: list[int] = []
         propagate(self.graph, self.only(candidates, [comp]), empty_at=empty_at)
         if not empty_at:
             return candidates
         near = set(self._vars_of(empty_at[0]))
-        keys: set[str] = set()
-        for _ in range(4):
+        level: dict[str, int] = {}
+        for step in range(4):
             found = [b for v in near for b in self._bounds_at.get(v, ())]
-            keys |= {b.key for b in found if b.key in self.figures}
-            subset = [k for k in candidates if k in keys]
+            for b in found:
+                if b.key in self.figures:
+                    level.setdefault(b.key, step)
+            subset = sorted(
+                (k for k in candidates if k in level), key=level.__getitem__
+            )
             if subset and self.proved_empty(self.only(subset, [comp]), branch=False):
                 return subset
             near = {v for b in found for v in self._vars_of(b.node)}
-        return candidates
+        return sorted(candidates, key=lambda k: level.get(k, 4))
 
     def cost(
         self, released: frozenset[str], start: dict[int, float], box: Box
