@@ -555,6 +555,7 @@ def propagate(
     bounds: Iterable[Bound],
     *,
     box: Box | None = None,
+    settled: Iterable[Bound] | None = None,
     max_revisions: int | None = None,
     empty_at: list[int] | None = None,
 ) -> Box | None:
@@ -573,6 +574,12 @@ def propagate(
         The active constraints, in canonical units.
     box : Box, optional
         A starting box (for branching); the graph's physical bounds by default.
+    settled : iterable of Bound, optional
+        Bounds (a subset of ``bounds``) that ``box`` is already the
+        propagation of: only the constraints the other bounds add or narrow
+        are revised first, the rest only when a neighbour narrows. Any box
+        holding every solution is a valid start, so the result is as
+        rigorous as from scratch, if sometimes less tight by a hair.
     max_revisions : int, optional
         Revisions at most (60 per inner node by default): slow, asymptotic
         contraction is cut off there, which keeps the result an enclosure.
@@ -592,17 +599,27 @@ def propagate(
     else:
         lo, hi = list(box[0]), list(box[1])
     roots = []
+    narrowed = []
     for bound in bounds:
-        if _narrow(bound.node, bound.lo, bound.hi, lo, hi) < 0:
+        status = _narrow(bound.node, bound.lo, bound.hi, lo, hi)
+        if status < 0:
             if empty_at is not None:
                 empty_at.append(bound.node)
             return None
+        if status:
+            narrowed.append(bound.node)
         roots.append(bound.node)
     kind = graph.kind
     inner, members = graph._inner(roots)
     parents = graph.parents()
-    queue = deque(inner)
-    queued = set(inner)
+    if settled is None:
+        queue = deque(inner)
+    else:  # the new constraints, and those next to what the new bounds narrowed
+        done = graph._inner(b.node for b in settled)[1]
+        touched = {n for n in narrowed if n in members}
+        touched.update(p for n in narrowed for p in parents[n] if p in members)
+        queue = deque(i for i in inner if i not in done or i in touched)
+    queued = set(queue)
     budget = max_revisions if max_revisions is not None else 60 * len(inner) + 100
     args_of, coef_of, offset_of = graph.args, graph.coef, graph.offset
     while queue and budget > 0:

@@ -601,24 +601,53 @@ class Feasibility:
             self.local(candidates), branch=False
         )
 
-        def infeasible(keys: list[str]) -> bool:
-            bounds = self.local(keys) if use_local else self.only(keys, [comp])
-            return self.proved_empty(bounds, branch=branch)
+        def bounds_of(keys: list[str]) -> list[Bound]:
+            return self.local(keys) if use_local else self.only(keys, [comp])
 
-        def qx(background: list[str], has_delta: bool, items: list[str]) -> list[str]:
-            if has_delta and infeasible(background):
-                return []
+        # QuickXplain tests a background and then that background plus a few
+        # figures: each test starts from the box of the last one it extends
+        boxes: dict[frozenset[str], Box | None] = {}
+        incremental = not branch
+
+        def infeasible(keys: list[str], base: list[str] | None) -> bool:
+            bounds = bounds_of(keys)
+            if not incremental:
+                return self.proved_empty(bounds, branch=branch)
+            start = boxes.get(frozenset(base)) if base is not None else None
+            if start is None or base is None:
+                box = self.propagate(bounds)
+            else:
+                box = propagate(self.graph, bounds, box=start, settled=bounds_of(base))
+            boxes[frozenset(keys)] = box
+            return box is None
+
+        def qx(
+            background: list[str],
+            has_delta: bool,
+            items: list[str],
+            base: list[str] | None,
+        ) -> list[str]:
+            if has_delta:
+                if infeasible(background, base):
+                    return []
+                base = background
             if len(items) == 1:
                 return items
             k = len(items) // 2
             first, second = items[:k], items[k:]
-            d2 = qx(background + first, bool(first), second)
-            d1 = qx(background + d2, bool(d2), first)
+            d2 = qx(background + first, bool(first), second, base)
+            d1 = qx(background + d2, bool(d2), first, base)
             return d1 + d2
 
-        if infeasible([]):
+        if self.proved_empty(bounds_of([]), branch=branch):
             return []
-        return qx([], False, list(candidates))
+        found = qx([], False, list(candidates), None)
+        # started from other boxes, a test may differ from a fresh one by a
+        # hair: the conflict reported must stand on a fresh proof
+        if not incremental or self.proved_empty(bounds_of(found), branch=False):
+            return found
+        incremental = False
+        return qx([], False, list(candidates), None)
 
     # ------------------------------------------------------------ costs
     def _around_failure(self, candidates: list[str], comp: int) -> list[str]:
