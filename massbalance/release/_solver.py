@@ -383,6 +383,19 @@ class Feasibility:
         # the lean Gauss-Newton from every ordinary start first (small
         # problems only: it solves densely), then least_squares as before
         lean = [(k, aim, True) for k, aim in attempts if k != -1 and len(free) <= 60]
+        if not quick and free and checks and len(lean) > 1:
+            # of the printed values and the middle of the box, the one nearer
+            # a witness first (after the nearby witnesses)
+            first: dict[int, float] = {}
+            for k in (0, 1):
+                z = np.clip(
+                    np.array([candidates[k].get(v, mid0[v]) for v in free]) / scale,  # type: ignore[union-attr]
+                    zlo,
+                    zhi,
+                )
+                r = both(z)[0]
+                first[k] = float(r @ r)
+            lean.sort(key=lambda t: (t[0] in (0, 1), not t[1], first.get(t[0], 0.0)))
         for k, aim_inside, shortcut in lean + [(k, a, False) for k, a in attempts]:
             from_dive = k == -1  # the last resort gets the largest budget
             if k == -1:
