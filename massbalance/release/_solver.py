@@ -42,30 +42,22 @@ def _placement(
     kernel: Kernel, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     """Which of ``kernel``'s Jacobian entries go where in the flattened matrix
-    of ``rows`` (kernel rows, one per check) x ``cols`` (kernel columns)."""
+    of ``rows`` (kernel rows, one per check; a node bounded twice is two
+    checks) x ``cols`` (kernel columns)."""
     n = len(cols)
     col_at = np.full(len(kernel.variables), -1, dtype=np.intp)
     col_at[cols] = np.arange(n)
-    if len(np.unique(rows)) == len(rows):  # one check per node: vectorised
-        row_at = np.full(len(kernel.outputs), -1, dtype=np.intp)
-        row_at[rows] = np.arange(len(rows))
-        r, c = row_at[kernel.pattern_rows], col_at[kernel.pattern_cols]
-        take = np.flatnonzero((r >= 0) & (c >= 0))
-        return take, r[take] * n + c[take]
-    checks_at: dict[int, list[int]] = {}
-    for i, row in enumerate(rows.tolist()):
-        checks_at.setdefault(row, []).append(i)
-    take_list, put_list = [], []
-    pattern = zip(
-        kernel.pattern_rows.tolist(), kernel.pattern_cols.tolist(), strict=True
-    )
-    for e, (row, col) in enumerate(pattern):
-        j = int(col_at[col])
-        if j >= 0:
-            for i in checks_at.get(row, ()):
-                take_list.append(e)
-                put_list.append(i * n + j)
-    return np.array(take_list, dtype=np.intp), np.array(put_list, dtype=np.intp)
+    # the checks of each kernel row are a run of the checks sorted by row
+    order = np.argsort(rows, kind="stable")
+    first = np.searchsorted(rows[order], np.arange(len(kernel.outputs)), "left")
+    last = np.searchsorted(rows[order], np.arange(len(kernel.outputs)), "right")
+    entries = np.flatnonzero(col_at[kernel.pattern_cols] >= 0)
+    entry_rows = kernel.pattern_rows[entries]
+    counts = last[entry_rows] - first[entry_rows]
+    take = np.repeat(entries, counts)
+    within = np.arange(len(take)) - np.repeat(np.cumsum(counts) - counts, counts)
+    checks = order[np.repeat(first[entry_rows], counts) + within]
+    return take, checks * n + col_at[kernel.pattern_cols[take]]
 
 
 class Feasibility:

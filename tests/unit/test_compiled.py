@@ -130,3 +130,29 @@ def test_gauss_newton_returns_the_best_point_when_there_is_no_zero():
     z, cost = gauss_newton(residual, np.array([0.2]), np.array([0.0]), np.array([1.0]))
     assert z[0] == 1.0
     assert cost == pytest.approx(16.0)
+
+
+@given(graphs(), st.data())
+def test_jacobian_placement_matches_the_dense_jacobian(case, data):
+    # the witness search fills its checks x free-variables matrix from the
+    # kernel's sparse entries; a node bounded twice is two checks
+    from massbalance.release._solver import _placement
+
+    g, nodes, values = case
+    kernel = Kernel(g, nodes)
+    rows = np.array(
+        data.draw(st.lists(st.integers(0, len(kernel.outputs) - 1), min_size=1)),
+        dtype=np.intp,
+    )
+    cols = np.array(
+        data.draw(st.permutations(range(len(kernel.variables))))[
+            : data.draw(st.integers(1, len(kernel.variables)))
+        ],
+        dtype=np.intp,
+    )
+    x = [values[v] for v in kernel.variables]
+    take, put = _placement(kernel, rows, cols)
+    filled = np.zeros(len(rows) * len(cols))
+    filled[put] = np.array(kernel.values_and_entries(x)[1])[take]
+    expected = kernel.jacobian(x)[np.ix_(rows, cols)]
+    np.testing.assert_array_equal(filled.reshape(len(rows), len(cols)), expected)
