@@ -142,7 +142,7 @@ class Graph:
         self._memo: dict[tuple[object, ...], int] = {}
         self._parents: list[list[int]] = []
         self._subtrees: dict[frozenset[int], list[int]] = {}
-        self._plans: dict[frozenset[int], tuple[list[int], frozenset[int]]] = {}
+        self._plans: dict[frozenset[int], tuple[list[int] | None, frozenset[int]]] = {}
         self._cached_size = 0
 
     def __len__(self) -> int:
@@ -249,20 +249,41 @@ class Graph:
         self._subtrees[key] = found
         return found
 
+    def _inner_union(
+        self, first: Iterable[int], second: Iterable[int]
+    ) -> frozenset[int]:
+        """The operation nodes under either set of roots, cached under both
+        together (so that a chain of additions costs one union each)."""
+        a, b = frozenset(first), frozenset(second)
+        key = a | b
+        self.subtree(())  # resets the caches if the graph grew
+        found = self._plans.get(key)
+        if found is not None:
+            return found[1]
+        members = self._members(a) | self._members(b)
+        if len(self._plans) > 4096:
+            self._plans.clear()
+        self._plans[key] = (None, members)
+        return members
+
+    def _members(self, key: frozenset[int]) -> frozenset[int]:
+        found = self._plans.get(key)
+        return found[1] if found is not None else self._inner(key)[1]
+
     def _inner(self, roots: Iterable[int]) -> tuple[list[int], frozenset[int]]:
         """The operation nodes under ``roots`` (a list in topological order, and
         a set), cached like :meth:`subtree`."""
         key = frozenset(roots)
         nodes = self.subtree(key)
         found = self._plans.get(key)
-        if found is None:
+        if found is None or found[0] is None:
             kind = self.kind
             inner = [i for i in nodes if kind[i] >= _SUM]
             found = (inner, frozenset(inner))
             if len(self._plans) > 4096:
                 self._plans.clear()
             self._plans[key] = found
-        return found
+        return found  # type: ignore[return-value]
 
     # ----------------------------------------------------------- point values
     def evaluate(
@@ -555,7 +576,7 @@ def propagate(
     bounds: Iterable[Bound],
     *,
     box: Box | None = None,
-    settled: Iterable[Bound] | None = None,
+    base: Iterable[Bound] | None = None,
     max_revisions: int | None = None,
     empty_at: list[int] | None = None,
 ) -> Box | None:
@@ -574,12 +595,13 @@ def propagate(
         The active constraints, in canonical units.
     box : Box, optional
         A starting box (for branching); the graph's physical bounds by default.
-    settled : iterable of Bound, optional
-        Bounds (a subset of ``bounds``) that ``box`` is already the
-        propagation of: only the constraints the other bounds add or narrow
-        are revised first, the rest only when a neighbour narrows. Any box
-        holding every solution is a valid start, so the result is as
-        rigorous as from scratch, if sometimes less tight by a hair.
+    base : iterable of Bound, optional
+        Bounds that ``box`` is already the propagation of: ``bounds`` are
+        added to them. Only the constraints under the new bounds, and those
+        next to what they narrow, are revised at first; the others of
+        ``base`` when a neighbour narrows. Any box that holds every solution
+        is a valid start, so the result is as rigorous as from scratch (and
+        as tight, but for narrowings too small to pursue).
     max_revisions : int, optional
         Revisions at most (60 per inner node by default): slow, asymptotic
         contraction is cut off there, which keeps the result an enclosure.
@@ -612,15 +634,20 @@ def propagate(
     kind = graph.kind
     inner, members = graph._inner(roots)
     parents = graph.parents()
-    if settled is None:
+    if base is None:
         queue = deque(inner)
-    else:  # the new constraints, and those next to what the new bounds narrowed
-        done = graph._inner(b.node for b in settled)[1]
-        touched = {n for n in narrowed if n in members}
+    else:  # the constraints under the new bounds, and next to what they narrowed
+        if box is None:
+            raise ValueError("base needs the box that propagates it")
+        members = graph._inner_union([b.node for b in base], roots)
+        touched = set(inner)
+        touched.update(n for n in narrowed if n in members)
         touched.update(p for n in narrowed for p in parents[n] if p in members)
-        queue = deque(i for i in inner if i not in done or i in touched)
+        queue = deque(sorted(touched))
+    budget = 60 * len(members) + 100 if max_revisions is None else max_revisions
     queued = set(queue)
-    budget = max_revisions if max_revisions is not None else 60 * len(inner) + 100
+    if max_revisions is not None:
+        budget = max_revisions
     args_of, coef_of, offset_of = graph.args, graph.coef, graph.offset
     while queue and budget > 0:
         budget -= 1

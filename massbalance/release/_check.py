@@ -156,10 +156,7 @@ def check_release(
         for b in problem.bindings.values()
         if problem.graph.kind[b.node] == Op.VAR
     }
-    links = [fid for fid, b in problem.bindings.items() if b.kind == "change"]
-    solver = Feasibility(
-        problem.graph, problem.structural, bounds, steps, hints=hints, links=links
-    )
+    solver = Feasibility(problem.graph, problem.structural, bounds, steps, hints=hints)
     related = _related(solver)
     candidates = [f for f in bounds if f in related]
     notes: list[str] = []
@@ -208,10 +205,10 @@ def check_release(
     if verdict == "inconsistent" and not culprits:
         others = {f for c in conflicts for f in c}
     with_implied = verdict == "consistent" or bool(culprits)
+    implied = solver.implied(cheapest, problem.bindings) if with_implied else {}
     figures = [
         _figure_result(
             problem,
-            solver,
             fid,
             rounding,
             trailing_zeros,
@@ -222,7 +219,7 @@ def check_release(
             else "ok"
             if fid in related
             else "unchecked",
-            released=cheapest if with_implied else None,
+            enclosure=implied.get(fid),
         )
         for fid in problem.bindings
     ]
@@ -317,26 +314,24 @@ def _rank(
 
 def _figure_result(
     problem: Problem,
-    solver: Feasibility,
     fid: str,
     rounding: Rounding,
     trailing_zeros: TrailingZeros,
     *,
     status: str,
-    released: frozenset[str] | None,
+    enclosure: tuple[float, float] | None,
 ) -> FigureResult:
-    """One figure's row; ``implied`` with ``released`` and the figure set aside."""
+    """One figure's row; ``enclosure`` is its range (canonical units) with the
+    cheapest culprit set and the figure itself set aside."""
     binding = problem.bindings[fid]
     figure = binding.figure
     lo, hi = figure.interval(rounding, trailing_zeros)
     implied = None
-    if released is not None:
-        enclosure = solver.enclosure(released | {fid}, binding.node)
-        if enclosure is not None:
-            implied = _to_printed(enclosure, binding.factor)
-            if status == "ok" and enclosure[1] == math.inf and enclosure[0] <= 0.0:
-                status = "unchecked"  # the others leave it free (a change to an
-                # unprinted quantity, a mass bounded by nothing printed)
+    if enclosure is not None:
+        implied = _to_printed(enclosure, binding.factor)
+        if status == "ok" and enclosure[1] == math.inf and enclosure[0] <= 0.0:
+            status = "unchecked"  # the others leave it free (a change to an
+            # unprinted quantity, a mass bounded by nothing printed)
     return FigureResult(
         id=fid,
         printed=figure.text,
