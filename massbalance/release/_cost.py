@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.optimize import linprog
 
-from ..intervals import Bound, Box, Op, hull
+from ..intervals import Bound, Box, Op, hull, propagate
 from ._numeric import aim_margin, midpoint, scale_of
 
 if TYPE_CHECKING:
@@ -73,7 +73,8 @@ def least_move(
         else:
             targets.append(Bound(b.node, max(b.lo, e_lo), min(b.hi, e_hi), key))
     pinned = active + targets
-    pinned_box = solver.propagate(pinned)
+    # ``box`` is the propagation of ``active``: extend it by the targets
+    pinned_box = propagate(graph, targets, box=box, base=active)
     if pinned_box is not None:
         found = solver.witness(pinned, pinned_box, [point], quick=True)
         if found is not None:
@@ -87,7 +88,7 @@ def least_move(
     # (the others free) when the set has more than one.
     for target in targets if len(targets) > 1 else []:
         one = [*active, target]
-        one_box = solver.propagate(one)
+        one_box = propagate(graph, [target], box=box, base=active)
         if one_box is not None:
             found = solver.witness(one, one_box, [point], quick=True)
             if found is not None:
