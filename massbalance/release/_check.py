@@ -309,7 +309,9 @@ def _rank(
                 trailing_zero_figures=on_zeros,
             )
         )
-    return sorted(culprits, key=lambda c: (c.cost, c.figures))
+    # costs within a millionth of a step are a tie (the precision of the
+    # lower-bound pins), settled by the figures' ids
+    return sorted(culprits, key=lambda c: (round(c.cost, 6), c.figures))
 
 
 def _figure_result(
