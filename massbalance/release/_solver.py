@@ -369,7 +369,7 @@ class Feasibility:
         nfev = 50 if quick else 80  # fail fast from the ordinary starts
         # the lean Gauss-Newton from every ordinary start first (small
         # problems only: it solves densely), then least_squares as before
-        lean = [(k, aim, True) for k, aim in attempts if k != -1 and len(free) <= 60]
+        lean = [(k, aim, True) for k, aim in attempts if k != -1 and len(free) <= 400]
         if not quick and free and checks and len(lean) > 1:
             # of the printed values and the middle of the box, the one nearer
             # a witness first (after the nearby witnesses)
