@@ -32,7 +32,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import least_squares
 
 from ..errors import ConvergenceError, InputError
 from ..figures import ROUNDING_METHODS, Rounding
@@ -328,6 +327,8 @@ def estimate_release(
     zlo, zhi = model.lo / model.scale, model.hi / model.scale
     # dogbox, not trf: trf's affine scaling stalls for thousands of steps on
     # the rank-deficient Jacobians that unobservable cross-assays give
+    from scipy.optimize import least_squares  # slow to import: only when needed
+
     fit = least_squares(
         model.residuals,
         z0,

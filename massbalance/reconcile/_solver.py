@@ -22,9 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.linalg
-import scipy.sparse
-import scipy.sparse.linalg
 
 from .._typing import FloatArray
 from ..errors import DegenerateError
@@ -374,6 +371,8 @@ def _solve_spd(s_mat: FloatArray, rhs: FloatArray) -> FloatArray:
     """Solve stacked ``S x = rhs``; pseudo-inverse if ``S`` is singular."""
     if s_mat.shape[-1] == 0:
         return np.zeros_like(rhs)
+    import scipy.linalg  # imported when first needed: it is slow to import
+
     try:
         if s_mat.shape[0] == 1:
             c = scipy.linalg.cho_factor(s_mat[0], check_finite=False)
@@ -390,7 +389,7 @@ def _solve_spd(s_mat: FloatArray, rhs: FloatArray) -> FloatArray:
                     np.linalg.solve(s_mat, rhs[..., None])[..., 0], dtype=np.float64
                 )
                 return out
-    except (np.linalg.LinAlgError, scipy.linalg.LinAlgError):
+    except np.linalg.LinAlgError:  # scipy.linalg raises the same class
         pass
     pinv, _ = _pinv_sym(s_mat)
     res: FloatArray = np.einsum("pij,pj->pi", pinv, rhs)
@@ -667,18 +666,23 @@ class _Factor:
             self.lu = None
             self.pinv: FloatArray | None = None
             self.cho: Any = None
+            import scipy.linalg  # imported when first needed: slow to import
+
             try:
                 cho = scipy.linalg.cho_factor(s_mat, check_finite=False)
                 d = np.abs(np.diag(cho[0]))
                 if d.min() > 1e-7 * d.max():
                     self.cho = cho
                     self.rank = m
-            except scipy.linalg.LinAlgError:
+            except np.linalg.LinAlgError:
                 pass
             if self.cho is None:
                 pinv, rank = _pinv_sym(s_mat[None])
                 self.pinv, self.rank = pinv[0], int(rank[0])
         else:
+            import scipy.sparse
+            import scipy.sparse.linalg
+
             rr, cc = np.divmod(pairs.flat, m)
             s_sp = scipy.sparse.csc_matrix((w, (rr, cc)), shape=(m, m))
             self.s_diag = np.asarray(s_sp.diagonal())
@@ -695,6 +699,8 @@ class _Factor:
         if self.lu is not None:
             out: FloatArray = self.lu.solve(rhs)
         elif self.cho is not None:
+            import scipy.linalg
+
             out = scipy.linalg.cho_solve(self.cho, rhs, check_finite=False)
         else:
             assert self.pinv is not None

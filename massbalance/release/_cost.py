@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import linprog
 
 from ..intervals import Bound, Box, Op, hull, propagate
 from ._numeric import aim_margin, midpoint, scale_of
@@ -232,6 +231,8 @@ def _descend(
         dz_lo = np.maximum(zlo - z, -radius * np.maximum(np.abs(z), 1e-3))
         dz_hi = np.minimum(zhi - z, radius * np.maximum(np.abs(z), 1e-3))
         c = np.concatenate([np.zeros(n), np.ones(k)])
+        from scipy.optimize import linprog  # slow to import: only when needed
+
         lp = linprog(
             c,
             A_ub=np.array(rows),

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import least_squares
 
 from ..intervals import Bound, Box, Graph, Op, hull, propagate
 from ._compiled import Kernel
@@ -406,6 +405,9 @@ class Feasibility:
             if free and checks and shortcut:
                 z = gauss_newton(both, z0, zlo, zhi, max_steps=nfev // 2)[0]
             elif free and checks:
+                # the fallback only: scipy.optimize is slow to import
+                from scipy.optimize import least_squares
+
                 z0 = nudge_inside(z0, zlo, zhi)
                 result = least_squares(
                     fun,
