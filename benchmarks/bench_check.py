@@ -2,11 +2,17 @@
 
 Three measurements, each against the goal the issue names:
 
-1. ``check_release`` on the seed release, in process (goal < 50 ms);
+1. ``check_release`` on the seed release, in process (goal < 50 ms), both
+   warm (the median of repeated checks) and as the first check of a fresh
+   process (kernels compiled, caches empty);
 2. ``massbalance check examples/alexco-2012-q1.toml`` as a fresh process,
    cold (goal < 1.5 s);
 3. a synthetic 40-quarter release of about 1,000 figures with three figures
    moved by 8-20 %, culprit search included (goal < 5 s).
+
+``--baseline DIR`` also times 1 and 2 with the package of another checkout
+(a ``git worktree`` of an earlier commit) in the same run, and prints the
+ratios.
 
 Prints a Markdown table for ``docs/performance.md``. Times are wall-clock
 medians; CPU times are given too because a shared machine inflates wall time.
@@ -14,6 +20,7 @@ medians; CPU times are given too because a shared machine inflates wall time.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import statistics
@@ -40,24 +47,69 @@ def _time(func, repeat: int) -> tuple[float, float]:
     return statistics.median(walls), statistics.median(cpus)
 
 
-def main() -> None:
-    rows = []
-    release = read_release(SEED)
-    check_release(release)  # warm caches of imports
-    for rounding in ("nearest", "either", "truncate"):
-        wall, cpu = _time(lambda r=rounding: check_release(release, rounding=r), 5)
-        rows.append((f"seed, in process, {rounding}", wall, cpu, "< 0.050 s"))
+_SEED_TIMER = """
+import statistics, sys, time
+from massbalance.io import read_release
+from massbalance.release import check_release
+release = read_release(sys.argv[1])
+start = time.perf_counter()
+check_release(release)
+first = time.perf_counter() - start
+walls = []
+for _ in range(int(sys.argv[2])):
+    start = time.perf_counter()
+    check_release(release)
+    walls.append(time.perf_counter() - start)
+print(first, statistics.median(walls), min(walls))
+"""
 
+
+def _seed_in(package: Path, repeat: int) -> tuple[float, float, float]:
+    """(first check, median, fastest) of the seed in a fresh process that
+    imports massbalance from ``package``."""
+    env = {**os.environ, "PYTHONPATH": str(package)}
+    out = subprocess.run(
+        [sys.executable, "-c", _SEED_TIMER, str(SEED), str(repeat)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        cwd=package,  # `python -c` puts the working directory first on the path
+    )
+    first, median, fastest = (float(x) for x in out.stdout.split())
+    return first, median, fastest
+
+
+def _cli(package: Path, repeat: int) -> float:
+    env = {**os.environ, "PYTHONPATH": str(package)}
     walls = []
-    for _ in range(5):
+    for _ in range(repeat):
         start = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "massbalance", "check", str(SEED)],
             capture_output=True,
             check=False,
+            env=env,
+            cwd=package,
         )
         walls.append(time.perf_counter() - start)
-    rows.append(("seed, CLI, fresh process", statistics.median(walls), None, "< 1.5 s"))
+    return statistics.median(walls)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", type=Path, help="checkout to compare with")
+    args = parser.parse_args()
+    rows = []
+    release = read_release(SEED)
+    check_release(release)  # warm caches of imports
+    for rounding in ("nearest", "either", "truncate"):
+        wall, cpu = _time(lambda r=rounding: check_release(release, rounding=r), 21)
+        rows.append((f"seed, in process, {rounding}", wall, cpu, "< 0.050 s"))
+    first, _, _ = _seed_in(ROOT, 1)
+    rows.append(("seed, in process, first check of a fresh process", first, None, "-"))
+    cli = _cli(ROOT, 9)
+    rows.append(("seed, CLI, fresh process", cli, None, "< 1.5 s"))
 
     generated, moved = synthetic_release(40, seed=1, errors=3)
     big = loads_release(generated.text)
@@ -76,6 +128,12 @@ def main() -> None:
         (f"synthetic, 40 quarters, {n_figures} figures, consistent", wall, cpu, "-")
     )
 
+    comparison = []
+    if args.baseline is not None:
+        for name, package in (("baseline", args.baseline), ("this checkout", ROOT)):
+            first, median, fastest = _seed_in(package, 21)
+            comparison.append((name, median, fastest, first, _cli(package, 9)))
+
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}"
@@ -86,6 +144,24 @@ def main() -> None:
     for name, wall, cpu, goal in rows:
         cpu_text = "-" if cpu is None else f"{cpu:.3f} s"
         print(f"| {name} | {wall:.3f} s | {cpu_text} | {goal} |")
+    if comparison:
+        print()
+        print(f"baseline: {args.baseline}")
+        print()
+        print("| package | seed, median | seed, fastest | seed, first check | CLI |")
+        print("|---|---|---|---|---|")
+        for name, median, fastest, first, cli_wall in comparison:
+            print(
+                f"| {name} | {median:.4f} s | {fastest:.4f} s | {first:.4f} s "
+                f"| {cli_wall:.2f} s |"
+            )
+        (_, b_med, b_min, b_first, b_cli), (_, c_med, c_min, c_first, c_cli) = (
+            comparison
+        )
+        print(
+            f"| ratio, baseline / this | {b_med / c_med:.1f}x | {b_min / c_min:.1f}x "
+            f"| {b_first / c_first:.1f}x | {b_cli / c_cli:.1f}x |"
+        )
 
 
 if __name__ == "__main__":
