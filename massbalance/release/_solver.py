@@ -293,13 +293,15 @@ class Feasibility:
         values0: dict[int, float] | None = None  # for equalities' yardsticks
         widths = []
         for b in checks:
-            if b.lo == b.hi:
-                if values0 is None:
-                    values0 = graph.evaluate({**fixed, **mid0}, nodes)
-                widths.append(equality_scale(graph, b.node, values0))
-            else:
-                w = b.hi - b.lo
-                widths.append(w if math.isfinite(w) else max(abs(b.lo), abs(b.hi), 1.0))
+            w = b.hi - b.lo
+            if 0.0 < w < _INF:
+                widths.append(w)
+                continue
+            # an equality, or a one-sided bound (a tail >= 0): the size of
+            # the terms is the yardstick of a miss
+            if values0 is None:
+                values0 = graph.evaluate({**fixed, **mid0}, nodes)
+            widths.append(equality_scale(graph, b.node, values0))
         width = np.array(widths)
         margin = np.array([aim_margin(b) for b in checks])
         exact_lo = np.array([b.lo for b in checks])
