@@ -144,6 +144,7 @@ class Graph:
         self._subtrees: dict[frozenset[int], list[int]] = {}
         self._plans: dict[frozenset[int], tuple[list[int] | None, frozenset[int]]] = {}
         self._cached_size = 0
+        self._ops: dict[int, frozenset[int]] = {}
 
     def __len__(self) -> int:
         return len(self.kind)
@@ -231,6 +232,7 @@ class Graph:
         if self._cached_size != len(self.kind):
             self._subtrees.clear()
             self._plans.clear()
+            self._ops.clear()
             self._cached_size = len(self.kind)
         found = self._subtrees.get(key)
         if found is not None:
@@ -270,16 +272,24 @@ class Graph:
         found = self._plans.get(key)
         return found[1] if found is not None else self._inner(key)[1]
 
+    def _ops_under(self, node: int) -> frozenset[int]:
+        """The operation nodes under ``node``, itself included (memoised)."""
+        found = self._ops.get(node)
+        if found is None:
+            own = frozenset((node,)) if self.kind[node] >= _SUM else frozenset()
+            found = own.union(*(self._ops_under(a) for a in self.args[node]))
+            self._ops[node] = found
+        return found
+
     def _inner(self, roots: Iterable[int]) -> tuple[list[int], frozenset[int]]:
         """The operation nodes under ``roots`` (a list in topological order, and
         a set), cached like :meth:`subtree`."""
         key = frozenset(roots)
-        nodes = self.subtree(key)
+        self.subtree(())  # resets the caches if the graph grew
         found = self._plans.get(key)
         if found is None or found[0] is None:
-            kind = self.kind
-            inner = [i for i in nodes if kind[i] >= _SUM]
-            found = (inner, frozenset(inner))
+            members = frozenset().union(*(self._ops_under(n) for n in key))
+            found = (sorted(members), members)
             if len(self._plans) > 4096:
                 self._plans.clear()
             self._plans[key] = found

@@ -9,7 +9,18 @@ import numpy.typing as npt
 
 from ..intervals import Bound, Graph, Op
 
-__all__ = ["aim_margin", "equality_scale", "midpoint", "nudge_inside", "scale_of"]
+__all__ = [
+    "aim_margin",
+    "aim_margins",
+    "equality_scale",
+    "midpoint",
+    "midpoints",
+    "nudge_inside",
+    "scale_of",
+    "scales_of",
+]
+
+_Floats = npt.NDArray[np.float64]
 
 
 def aim_margin(b: Bound) -> float:
@@ -22,10 +33,25 @@ def aim_margin(b: Bound) -> float:
     return 1e-7 * width
 
 
+def aim_margins(lo: _Floats, hi: _Floats) -> _Floats:
+    """:func:`aim_margin` of many bounds."""
+    width = hi - lo
+    return np.where((width > 0.0) & (width < math.inf), 1e-7 * width, 0.0)
+
+
 def scale_of(lo: float, hi: float, hint: float | None = None) -> float:
     candidates = [abs(x) for x in (lo, hi, hint) if x is not None and math.isfinite(x)]
     s = max(candidates, default=1.0)
     return s if s > 0.0 else 1.0
+
+
+def scales_of(lo: _Floats, hi: _Floats) -> _Floats:
+    """:func:`scale_of` of many intervals (without hints)."""
+    size = np.maximum(
+        np.where(np.isfinite(lo), np.abs(lo), 0.0),
+        np.where(np.isfinite(hi), np.abs(hi), 0.0),
+    )
+    return np.where(size > 0.0, size, 1.0)
 
 
 def midpoint(lo: float, hi: float) -> float:
@@ -36,6 +62,19 @@ def midpoint(lo: float, hi: float) -> float:
     if math.isfinite(hi):
         return hi - max(abs(hi), 1.0)
     return 0.0
+
+
+def midpoints(lo: _Floats, hi: _Floats) -> _Floats:
+    """:func:`midpoint` of many intervals."""
+    finite_lo, finite_hi = np.isfinite(lo), np.isfinite(hi)
+    safe_lo = np.where(finite_lo, lo, 0.0)
+    safe_hi = np.where(finite_hi, hi, 0.0)
+    one_sided = np.where(
+        finite_lo,
+        safe_lo + np.maximum(np.abs(safe_lo), 1.0),
+        np.where(finite_hi, safe_hi - np.maximum(np.abs(safe_hi), 1.0), 0.0),
+    )
+    return np.where(finite_lo & finite_hi, 0.5 * (safe_lo + safe_hi), one_sided)
 
 
 def nudge_inside(

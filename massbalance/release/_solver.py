@@ -10,7 +10,7 @@ propagation alone stalls) or with a witness (a point found by
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +20,14 @@ from ..intervals import Bound, Box, Graph, Op, hull, propagate
 from ._compiled import Kernel
 from ._cost import least_move
 from ._newton import gauss_newton
-from ._numeric import aim_margin, equality_scale, midpoint, nudge_inside, scale_of
+from ._numeric import (
+    aim_margins,
+    equality_scale,
+    midpoint,
+    midpoints,
+    nudge_inside,
+    scales_of,
+)
 
 __all__ = ["Feasibility", "Outcome"]
 
@@ -101,6 +108,7 @@ class Feasibility:
         self._vars_cache: dict[int, frozenset[int]] = {}
         self._kernels: dict[frozenset[int], Kernel] = {}
         self._boxes: dict[frozenset[Bound], Box | None] = {}
+        self._yardsticks: dict[Bound, float] = {}
         self._split()
 
     def _split(self) -> None:
@@ -285,27 +293,29 @@ class Feasibility:
         lo, hi = box
         fixed = {v: lo[v] for v in variables if hi[v] - lo[v] <= 0.0}
         free = [v for v in variables if v not in fixed]
-        scale = np.array([scale_of(lo[v], hi[v]) for v in free])
-        zlo = np.array([lo[v] for v in free]) / scale
-        zhi = np.array([hi[v] for v in free]) / scale
+        free_lo = np.array([lo[v] for v in free])
+        free_hi = np.array([hi[v] for v in free])
+        scale = scales_of(free_lo, free_hi)
+        zlo, zhi = free_lo / scale, free_hi / scale
         checks = [b for b in bounds if graph.kind[b.node] != Op.VAR]
-        mid0 = {v: midpoint(lo[v], hi[v]) for v in free}
-        values0: dict[int, float] | None = None  # for equalities' yardsticks
-        widths = []
-        for b in checks:
-            w = b.hi - b.lo
-            if 0.0 < w < _INF:
-                widths.append(w)
-                continue
-            # an equality, or a one-sided bound (a tail >= 0): the size of
-            # the terms is the yardstick of a miss
-            if values0 is None:
-                values0 = graph.evaluate({**fixed, **mid0}, nodes)
-            widths.append(equality_scale(graph, b.node, values0))
-        width = np.array(widths)
-        margin = np.array([aim_margin(b) for b in checks])
+        mid0 = dict(zip(free, midpoints(free_lo, free_hi).tolist(), strict=True))
         exact_lo = np.array([b.lo for b in checks])
         exact_hi = np.array([b.hi for b in checks])
+        width = exact_hi - exact_lo
+        margin = aim_margins(exact_lo, exact_hi)
+        two_sided = (width > 0.0) & (width < _INF)
+        if not two_sided.all():
+            # an equality, or a one-sided bound (a tail >= 0): the size of
+            # the terms is the yardstick of a miss (one per bound and check)
+            values0: dict[int, float] | None = None
+            for i in np.flatnonzero(~two_sided).tolist():
+                b = checks[i]
+                size = self._yardsticks.get(b)
+                if size is None:
+                    if values0 is None:
+                        values0 = graph.evaluate({**fixed, **mid0}, nodes)
+                    size = self._yardsticks[b] = equality_scale(graph, b.node, values0)
+                width[i] = size
         targets_lo = exact_lo + margin
         aimed = margin.copy()
         targets_hi = exact_hi - margin
@@ -371,20 +381,26 @@ class Feasibility:
         # the lean Gauss-Newton from every ordinary start first (small
         # problems only: it solves densely), then least_squares as before
         lean = [(k, aim, True) for k, aim in attempts if k != -1 and len(free) <= 400]
-        if not quick and free and checks and len(lean) > 1:
-            # of the printed values and the middle of the box, the one nearer
-            # a witness first (after the nearby witnesses)
-            first: dict[int, float] = {}
-            for k in (0, 1):
-                z = np.clip(
-                    np.array([candidates[k].get(v, mid0[v]) for v in free]) / scale,  # type: ignore[union-attr]
-                    zlo,
-                    zhi,
-                )
-                r = both(z)[0]
-                first[k] = float(r @ r)
-            lean.sort(key=lambda t: (t[0] in (0, 1), not t[1], first.get(t[0], 0.0)))
-        for k, aim_inside, shortcut in lean + [(k, a, False) for k, a in attempts]:
+
+        def ordered() -> Iterator[tuple[int, bool, bool]]:
+            """The attempts: nearby witnesses first; then, of the printed
+            values and the middle of the box, the one nearer a witness."""
+            nearby = [t for t in lean if t[0] not in (0, 1)]
+            yield from nearby
+            ordinary = [t for t in lean if t[0] in (0, 1)]
+            if not quick and free and checks and len(ordinary) > 1:
+                first: dict[int, float] = {}
+                for k in (0, 1):
+                    start = candidates[k]
+                    assert start is not None
+                    z = np.array([start.get(v, mid0[v]) for v in free]) / scale
+                    r = both(np.clip(z, zlo, zhi))[0]
+                    first[k] = float(r @ r)
+                ordinary.sort(key=lambda t: (not t[1], first[t[0]]))
+            yield from ordinary
+            yield from ((k, a, False) for k, a in attempts)
+
+        for k, aim_inside, shortcut in ordered():
             from_dive = k == -1  # the last resort gets the largest budget
             if k == -1:
                 if len(candidates) == 2 + len(starts):
@@ -482,33 +498,39 @@ class Feasibility:
         return {v: midpoint(lo[v], hi[v]) for v in variables}
 
     def verify(self, point: dict[int, float], bounds: Sequence[Bound]) -> bool:
-        """Substitute ``point``: every bound holds to a relative residual of 1e-9."""
+        """Substitute ``point``: every bound holds to a relative residual of 1e-9.
+
+        The graph's own evaluation, not the compiled kernels the search uses,
+        so that the certificate does not rest on the code that found it.
+        """
         graph = self.graph
         nodes = graph.subtree(b.node for b in bounds)
-        if any(v not in point for v in nodes if graph.kind[v] == Op.VAR):
-            return False
-        values = graph.evaluate(point, nodes)
+        kind, lo0, hi0 = graph.kind, graph.lo0, graph.hi0
+        var = Op.VAR
         for v in nodes:
-            if graph.kind[v] == Op.VAR and not (
-                graph.lo0[v] <= point[v] <= graph.hi0[v]
-            ):
-                return False
-        for b in bounds:
-            value = values[b.node]
-            if not math.isfinite(value):
-                return False
-            if b.lo == b.hi:
-                tol = _RTOL * equality_scale(graph, b.node, values)
-            else:
-                tol = _RTOL * max(
-                    abs(value),
-                    abs(b.lo) if math.isfinite(b.lo) else 0.0,
-                    abs(b.hi) if math.isfinite(b.hi) else 0.0,
-                    1e-300,
-                )
-            if value < b.lo - tol or value > b.hi + tol:
-                return False
-        return True
+            if kind[v] == var:
+                x = point.get(v)
+                if x is None or not lo0[v] <= x <= hi0[v]:
+                    return False
+        values = graph.evaluate(point, nodes)
+        value = np.array([values[b.node] for b in bounds])
+        lo = np.array([b.lo for b in bounds])
+        hi = np.array([b.hi for b in bounds])
+        if not np.isfinite(value).all():
+            return False
+        # relative to the value and the finite bounds; equalities relative
+        # to the size of their terms
+        tol = _RTOL * np.maximum.reduce(
+            [
+                np.abs(value),
+                np.where(np.isfinite(lo), np.abs(lo), 0.0),
+                np.where(np.isfinite(hi), np.abs(hi), 0.0),
+                np.full(len(bounds), 1e-300),
+            ]
+        )
+        for i in np.flatnonzero(lo == hi).tolist():
+            tol[i] = _RTOL * equality_scale(graph, bounds[i].node, values)
+        return bool(np.all((value >= lo - tol) & (value <= hi + tol)))
 
     # ------------------------------------------------------------ the question
     def test(self, released: frozenset[str]) -> Outcome:

@@ -156,3 +156,35 @@ def test_jacobian_placement_matches_the_dense_jacobian(case, data):
     filled[put] = np.array(kernel.values_and_entries(x)[1])[take]
     expected = kernel.jacobian(x)[np.ix_(rows, cols)]
     np.testing.assert_array_equal(filled.reshape(len(rows), len(cols)), expected)
+
+
+bound_values = st.one_of(
+    st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+    st.just(float("inf")),
+    st.just(float("-inf")),
+)
+
+
+@given(st.lists(st.tuples(bound_values, bound_values), min_size=1, max_size=8))
+def test_vectorised_helpers_match_their_scalar_twins(pairs):
+    from massbalance.intervals import Bound
+    from massbalance.release._numeric import (
+        aim_margin,
+        aim_margins,
+        midpoint,
+        midpoints,
+        scale_of,
+        scales_of,
+    )
+
+    pairs = [(min(a, b), max(a, b)) for a, b in pairs]
+    pairs = [(a, b) for a, b in pairs if not (a == b and abs(a) == float("inf"))]
+    if not pairs:
+        return
+    lo = np.array([a for a, _ in pairs])
+    hi = np.array([b for _, b in pairs])
+    assert scales_of(lo, hi).tolist() == [scale_of(a, b) for a, b in pairs]
+    assert midpoints(lo, hi).tolist() == [midpoint(a, b) for a, b in pairs]
+    assert aim_margins(lo, hi).tolist() == [
+        aim_margin(Bound(0, a, b)) for a, b in pairs
+    ]
