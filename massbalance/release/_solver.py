@@ -3,8 +3,9 @@
 :class:`Feasibility` answers one question for a chosen set of *released*
 figures (figures taken out of the check): can all the other figures be true
 at once? It answers with a proof (interval propagation, with bisection when
-propagation alone stalls) or with a witness (a point found by
-``scipy.optimize.least_squares`` and verified by substitution).
+propagation alone stalls) or with a witness (a point found by a lean
+Gauss-Newton over compiled residuals, or by ``scipy.optimize.least_squares``
+when that fails, and verified by substitution).
 """
 
 from __future__ import annotations
