@@ -656,8 +656,6 @@ def propagate(
         queue = deque(sorted(touched))
     budget = 60 * len(members) + 100 if max_revisions is None else max_revisions
     queued = set(queue)
-    if max_revisions is not None:
-        budget = max_revisions
     args_of, coef_of, offset_of = graph.args, graph.coef, graph.offset
     while queue and budget > 0:
         budget -= 1

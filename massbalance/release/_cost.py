@@ -3,7 +3,9 @@
 First the lower bound: each released figure at the edge of its own enclosure
 nearest its printed interval; when a witness attains it, it is the optimum.
 Otherwise sequential linear programming (HiGHS) in a trust region from the
-culprit set's witness, every accepted step verified by substitution.
+culprit set's witness (and, for several figures, from other starts), every
+accepted step verified by substitution, then a bisection between the lower
+bound and the best point reached.
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ def least_move(
     in turn at its bound: every accepted step is verified by substitution to
     satisfy all the other figures, so the result is attained by a real point
     (an upper bound on the optimum; the best of the local optima found).
+    Last, a bisection between the lower bound and that point
+    (:func:`_tighten`), which often finds a cheaper move and never a dearer
+    one.
 
     ``box`` is the box that propagating the other figures gave (the culprit
     set's test). Returns the cost and, per released figure, (value, steps
