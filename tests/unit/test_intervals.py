@@ -79,3 +79,57 @@ def test_propagation_never_excludes_a_true_solution(x, y, w):
     )
     assert box is not None
     assert box[0][b] <= y <= box[1][b]
+
+
+@st.composite
+def balanced_mill(draw: st.DrawFn) -> tuple[Graph, list[Bound], dict[int, float]]:
+    """A feed, two concentrates and a tail by difference, with a grade each,
+    true values drawn, and every quantity bounded around its truth."""
+    g = Graph()
+    feed, c1, c2 = (g.var(n, 0, math.inf) for n in ("feed", "c1", "c2"))
+    gf, g1, g2 = (g.var(n, 0, 1) for n in ("gf", "g1", "g2"))
+    tail = g.sum([(1.0, feed), (-1.0, c1), (-1.0, c2)])
+    metal_tail = g.sum(
+        [(1.0, g.mul(feed, gf)), (-1.0, g.mul(c1, g1)), (-1.0, g.mul(c2, g2))]
+    )
+    recovery = g.div(
+        g.sum([(1.0, g.mul(c1, g1)), (1.0, g.mul(c2, g2))]), g.mul(feed, gf)
+    )
+    truth = {
+        feed: draw(st.floats(1e3, 1e6)),
+        gf: draw(st.floats(0.01, 0.2)),
+    }
+    truth[c1] = truth[feed] * draw(st.floats(0.01, 0.3))
+    truth[c2] = truth[feed] * draw(st.floats(0.01, 0.3))
+    metal = truth[feed] * truth[gf]
+    truth[g1] = min(1.0, metal * draw(st.floats(0.0, 0.9)) / truth[c1])
+    truth[g2] = min(
+        1.0, (metal - truth[c1] * truth[g1]) * draw(st.floats(0.0, 0.9)) / truth[c2]
+    )
+    values = g.evaluate(truth, g.subtree([tail, metal_tail, recovery]))
+    bounds = [Bound(tail, 0.0, math.inf), Bound(metal_tail, 0.0, math.inf)]
+    for node in (feed, gf, c1, c2, g1, g2, recovery):
+        v = values[node]
+        w = abs(v) * draw(st.floats(1e-6, 0.05)) + 1e-12
+        bounds.append(
+            Bound(node, v - w * draw(st.floats(0, 1)), v + w * draw(st.floats(0, 1)))
+        )
+    return g, bounds, values
+
+
+@given(balanced_mill(), st.data())
+def test_extending_a_box_never_excludes_a_true_solution(case, data):
+    # propagate(..., base=) starts from another propagation's box: the result
+    # must still hold the truth, and be no wider than where it started
+    g, bounds, truth = case
+    order = data.draw(st.permutations(bounds))
+    cut = data.draw(st.integers(0, len(order)))
+    base, added = list(order[:cut]), list(order[cut:])
+    start = propagate(g, base)
+    assert start is not None
+    box = propagate(g, added, box=start, base=base)
+    assert box is not None
+    for node, value in truth.items():
+        assert box[0][node] <= value <= box[1][node]
+        assert start[0][node] <= box[0][node]
+        assert box[1][node] <= start[1][node]
