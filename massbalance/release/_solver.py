@@ -381,12 +381,16 @@ class Feasibility:
         nfev = 50 if quick else 80  # fail fast from the ordinary starts
         # the lean Gauss-Newton from every ordinary start first (small
         # problems only: it solves densely), then least_squares as before
-        lean = [(k, aim, True) for k, aim in attempts if k != -1 and len(free) <= 400]
+        lean = [
+            (k, aim, True)
+            for k, aim in attempts
+            if len(free) <= (60 if k == -1 else 400)  # a dive is dear on large ones
+        ]
 
         def ordered() -> Iterator[tuple[int, bool, bool]]:
             """The attempts: nearby witnesses first; then, of the printed
             values and the middle of the box, the one nearer a witness."""
-            nearby = [t for t in lean if t[0] not in (0, 1)]
+            nearby = [t for t in lean if t[0] >= 2]
             yield from nearby
             ordinary = [t for t in lean if t[0] in (0, 1)]
             if not quick and free and checks and len(ordinary) > 1:
@@ -399,6 +403,10 @@ class Feasibility:
                     first[k] = float(r @ r)
                 ordinary.sort(key=lambda t: (not t[1], first[t[0]]))
             yield from ordinary
+            # then from a dive (variables fixed one by one, propagating after
+            # each): the last resort of the ordinary starts, it is often the
+            # only one that works
+            yield from (t for t in lean if t[0] == -1)
             yield from ((k, a, False) for k, a in attempts)
 
         for k, aim_inside, shortcut in ordered():
