@@ -632,15 +632,19 @@ def propagate(
         lo, hi = list(box[0]), list(box[1])
     roots = []
     narrowed = []
-    for bound in bounds:
-        status = _narrow(bound.node, bound.lo, bound.hi, lo, hi)
-        if status < 0:
+    for bound in bounds:  # intersect each bound (as _narrow, written out)
+        node = bound.node
+        roots.append(node)
+        old_lo, old_hi = lo[node], hi[node]
+        new_lo = bound.lo if bound.lo > old_lo else old_lo
+        new_hi = bound.hi if bound.hi < old_hi else old_hi
+        if new_lo > new_hi:
             if empty_at is not None:
-                empty_at.append(bound.node)
+                empty_at.append(node)
             return None
-        if status:
-            narrowed.append(bound.node)
-        roots.append(bound.node)
+        if new_lo != old_lo or new_hi != old_hi:
+            lo[node], hi[node] = new_lo, new_hi
+            narrowed.append(node)
     kind = graph.kind
     inner, members = graph._inner(roots)
     parents = graph.parents()
