@@ -115,8 +115,8 @@ def main() -> None:
     big = loads_release(generated.text)
     n_figures = len(big.figures())
     report = check_release(big)
-    found = {frozenset(c.figures) for c in report.culprits}
-    assert frozenset(moved) in found, (moved, found)
+    cheapest = frozenset(report.culprits[0].figures) if report.culprits else None
+    assert cheapest == frozenset(moved), (moved, cheapest)
     wall, cpu = _time(lambda: check_release(big), 3)
     rows.append(
         (f"synthetic, 40 quarters, {n_figures} figures, 3 culprits", wall, cpu, "< 5 s")

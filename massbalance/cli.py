@@ -24,7 +24,7 @@ from .errors import InputError, MassBalanceError
 from .figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS
 from .io import read_release
 from .release import check_release
-from .report import BALANCE_FORMATS, REPORT_FORMATS, render_check
+from .report import BALANCE_FORMATS, RECONCILE_FORMATS, REPORT_FORMATS, render_check
 
 __all__ = ["main"]
 
@@ -195,9 +195,7 @@ def _add_reconcile(subparsers: _Subparsers) -> None:
         default=None,
         help="with --from-release: how the figures were rounded (default: the file's)",
     )
-    p.add_argument(
-        "--format", choices=["text", "markdown", "json", "csv"], default="text"
-    )
+    p.add_argument("--format", choices=RECONCILE_FORMATS, default="text")
     p.add_argument("--alpha", type=float, default=0.05, help="significance (0.05)")
     p.add_argument(
         "--allow-unobservable",

@@ -451,8 +451,6 @@ def _revise_nonnegative(
                 return ystatus, -1, changed
             if status == 2:
                 changed.append(child)
-            if child == a:
-                al, ah = lo[a], hi[a]
     else:  # a in y * b, b in a / y
         nh = yh * bh
         nl, nh = na(yl * bl, _NINF), na(nh, _INF) if nh == nh else _INF
@@ -587,7 +585,6 @@ def propagate(
     *,
     box: Box | None = None,
     base: Iterable[Bound] | None = None,
-    max_revisions: int | None = None,
     empty_at: list[int] | None = None,
 ) -> Box | None:
     """Contract the box of every node under ``bounds`` (HC4 to a fixpoint).
@@ -612,9 +609,6 @@ def propagate(
         ``base`` when a neighbour narrows. Any box that holds every solution
         is a valid start, so the result is as rigorous as from scratch (and
         as tight, but for narrowings too small to pursue).
-    max_revisions : int, optional
-        Revisions at most (60 per inner node by default): slow, asymptotic
-        contraction is cut off there, which keeps the result an enclosure.
     empty_at : list of int, optional
         When the box empties, the node where it did is appended here (a place
         to look for the figures that conflict).
@@ -658,15 +652,16 @@ def propagate(
         touched.update(n for n in narrowed if n in members)
         touched.update(p for n in narrowed for p in parents[n] if p in members)
         queue = deque(sorted(touched))
-    budget = 60 * len(members) + 100 if max_revisions is None else max_revisions
+    # slow, asymptotic contraction is cut off here, which keeps an enclosure
+    budget = 60 * len(members) + 100
     queued = set(queue)
     args_of, coef_of, offset_of = graph.args, graph.coef, graph.offset
     while queue and budget > 0:
         budget -= 1
         i = queue.popleft()
         queued.discard(i)
-        fast = None
         k = kind[i]
+        fast: tuple[int, int, list[int]] | None
         if k == _SUM:
             fast = _revise_sum(i, args_of[i], coef_of[i], offset_of[i], lo, hi)
         else:

@@ -21,7 +21,6 @@ The seed's lead concentrate, first quarter 2012:
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -32,16 +31,11 @@ import pint
 
 from ._typing import FloatArray, Quantity
 from .errors import AssayError, InfeasibleError, InputError, UnitError
-from .units import GRADE, MASS, Q_, to_canonical
+from .units import GRADE, MASS, Q_, conversion_factor, to_canonical
 
 __all__ = ["Stream", "check_grade", "check_mass", "tail_by_difference"]
 
 _TOL = 1e-12  # relative slack for "negative" tails computed by difference
-
-
-@functools.lru_cache(maxsize=256)
-def _factor(unit: pint.Unit, canonical: pint.Unit) -> float:
-    return float(Q_(1.0, unit).m_as(canonical))
 
 
 def _canonical(value: object, unit: pint.Unit, *, name: str) -> FloatArray:
@@ -53,7 +47,7 @@ def _canonical(value: object, unit: pint.Unit, *, name: str) -> FloatArray:
     """
     if isinstance(value, pint.Quantity):
         try:
-            factor = _factor(value.units, unit)
+            factor = conversion_factor(value.units, unit)
         except (pint.DimensionalityError, TypeError):
             pass
         else:

@@ -29,7 +29,7 @@ from ..release import (
     StreamSpec,
     Total,
 )
-from ..units import Q_, parse_printed, ureg
+from ..units import conversion_factor, parse_printed, ureg
 
 __all__ = ["loads_release", "read_release"]
 
@@ -314,7 +314,7 @@ class _Reader:
             f"{number.strip()} {unit.strip()}", pins=self.pins, where=where
         )
         try:
-            unit_in_tonnes = float(Q_(1.0, printed.unit).m_as("tonne"))
+            unit_in_tonnes = conversion_factor(printed.unit, ureg.tonne)
         except pint.DimensionalityError as err:
             raise _fail(where, "must be a price per unit of metal mass", text) from err
         if printed.number <= 0:

@@ -19,7 +19,6 @@ __all__ = [
     "Measured",
     "Problem",
     "build_problem",
-    "display_factor",
     "unit_label",
 ]
 
@@ -116,20 +115,6 @@ class Problem:
     def periods(self) -> int:
         return int(self.y.shape[0])
 
-    def index(self, stream: str, key: str = MASS_KEY) -> int:
-        s = self.flowsheet.stream_index(stream)
-        if key == MASS_KEY:
-            return s
-        try:
-            e = self.flowsheet.elements.index(key)
-        except ValueError:
-            raise AssayError(
-                f"{stream}.{key}: element {key!r} is not balanced in this flowsheet "
-                f"(elements: {list(self.flowsheet.elements)})",
-                f"{stream}.{key}",
-            ) from None
-        return self.ns + e * self.ns + s
-
     def constraint_names(self) -> tuple[str, ...]:
         nodes = [n.name for n in self.flowsheet.nodes]
         out = [f"{k}.mass" for k in nodes]
@@ -162,12 +147,6 @@ def unit_label(unit: pint.Unit) -> str:
         return "opt"
     text = f"{unit:~P}"
     return text or "-"
-
-
-def display_factor(unit: pint.Unit) -> float:
-    """Canonical (t or mass fraction) -> display unit multiplier."""
-    canonical = MASS if unit.dimensionality == MASS.dimensionality else GRADE
-    return float(Q_(1.0, canonical).m_as(unit))
 
 
 _FACTORS: dict[tuple[Any, pint.Unit], float] = {}

@@ -12,7 +12,7 @@ import pint
 from .._typing import FloatArray, Quantity
 from ..errors import ConvergenceError, FlowsheetError, InputError
 from ..flowsheet import Flowsheet
-from ..units import GRADE, MASS, Q_, ureg
+from ..units import GRADE, MASS, Q_, conversion_factor, ureg
 from ._model import MASS_KEY, Measurements, Problem, build_problem, unit_label
 from ._solver import Solution, solve
 
@@ -172,7 +172,6 @@ class ReconciliationResult:
     critical: float = float("nan")  #: measurement-test critical value [-]
     batched: bool = False  #: a leading period axis
     _solution: Solution | None = field(default=None, repr=False)
-    _problem: Problem | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------ access
     def _index(self, key: str | tuple[str, str]) -> int:
@@ -298,11 +297,8 @@ class ReconciliationResult:
         sol = self._solution
         assert sol is not None
         n = len(self.names)
-        if sol.cov is not None:
-            cov = sol.cov
-        else:
-            eye = np.broadcast_to(np.eye(n), (sol.x.shape[0], n, n))
-            cov = sol.quad(np.ascontiguousarray(eye))
+        eye = np.broadcast_to(np.eye(n), (sol.x.shape[0], n, n))
+        cov = sol.quad(np.ascontiguousarray(eye))
         out = cov * sol.s[:, :, None] * sol.s[:, None, :]
         out[:, ~sol.observable, :] = np.nan
         out[:, :, ~sol.observable] = np.nan
@@ -315,7 +311,7 @@ class ReconciliationResult:
             stream, what = name.split(".", 1)
             unit = self.units[i]
             canonical = MASS if i < len(self.flowsheet.streams) else GRADE
-            f = float(Q_(1.0, canonical).m_as(unit))
+            f = conversion_factor(canonical, unit)
             out.append(
                 {
                     "name": name,
@@ -404,7 +400,6 @@ def _assemble(
         critical=crit,
         batched=batched,
         _solution=sol,
-        _problem=problem,
     )
 
 

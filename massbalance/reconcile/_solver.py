@@ -42,7 +42,6 @@ class Pattern:
 
     rows: IntArray
     cols: IntArray
-    ks: IntArray  # node of each incidence non-zero
     ss: IntArray  # stream of each incidence non-zero
     iv: FloatArray  # +1 / -1
     m: int
@@ -61,7 +60,6 @@ def pattern(p: Problem) -> Pattern:
     return Pattern(
         rows=np.concatenate(rows),
         cols=np.concatenate(cols),
-        ks=ks,
         ss=ss,
         iv=iv,
         m=p.nn * (1 + p.ne),
@@ -431,15 +429,12 @@ class Solution:
     x: FloatArray  # (P, n) adjusted values (NaN where unobservable)
     s: FloatArray  # (P, n) variable scales
     sd: FloatArray  # (P, n) standard deviations of the adjusted values
-    cov: FloatArray | None  # (P, n, n) scaled covariance, dense problems only
     cov_adjust_diag: FloatArray  # (P, nm) scaled variance of the adjustments
-    corr_adjust: FloatArray | None  # (P, nm, nm) correlation of adjustments
     observable: BoolArray  # (n,)
     dof: IntArray  # (P,)
     n_iter: int
     converged: bool
     max_rel_residual: FloatArray  # (P,)
-    lin: Linearization
     nodal_z: FloatArray  # (P, m) NaN where a node holds unmeasured variables
     quad: Any  # callable: scaled gradients (P, q, n) -> (P, q, q) covariance
     q_col: Any  # callable: k -> (nm,) column k of the adjustments' covariance
@@ -458,7 +453,6 @@ def solve(
     u = x0 / s
     yu = np.where(p.measured, p.y / s, 0.0)
     var = np.where(p.measured, (p.sd / s) ** 2, 0.0)
-    np.flatnonzero(~p.measured)
     du = np.inf
     n_iter = 0
     converged = False
@@ -476,7 +470,7 @@ def solve(
         n_iter += 1
         if p.ne == 0 and du <= xtol:
             du = 0.0
-    return _statistics(p, pat, lin, u, s, r, var, n_iter, converged, g)
+    return _statistics(p, pat, lin, u, s, r, n_iter, converged, g)
 
 
 def _whiten(s_mat: FloatArray, av: FloatArray) -> tuple[FloatArray, IntArray]:
@@ -515,7 +509,6 @@ def _statistics(
     u: FloatArray,
     s: FloatArray,
     r: FloatArray,
-    var: FloatArray,
     n_iter: int,
     converged: bool,
     g: FloatArray,
@@ -557,7 +550,6 @@ def _statistics(
             "pku,pku->pu", bt, bt
         )
     sd = np.sqrt(np.maximum(dvar, 0.0)) * s
-    corr = None
 
     def measured_part(grad: FloatArray) -> FloatArray:
         gm_: FloatArray = grad[:, :, im]
@@ -599,15 +591,12 @@ def _statistics(
         x=x,
         s=s,
         sd=sd,
-        cov=None,
         cov_adjust_diag=qdiag,
-        corr_adjust=corr,
         observable=observable,
         dof=np.asarray(dof, dtype=np.intp),
         n_iter=n_iter,
         converged=converged,
         max_rel_residual=rel,
-        lin=lin,
         nodal_z=nodal_z,
         quad=quad,
         q_col=q_col,
@@ -782,27 +771,16 @@ def solve_fully_measured(
 
     imb = residual(p, y[None, :])[0] / r
     nodal = (imb / np.sqrt(np.maximum(fac.s_diag, 1e-300)))[None, :]
-    lin = Linearization(
-        a=None,
-        t=np.zeros((1, m)),
-        var=var[None],
-        ym=yu[None],
-        gm=None,
-        b=np.zeros((1, m)),
-    )
     return Solution(
         x=(u * s[0])[None, :],
         s=s,
         sd=sdv[None, :],
-        cov=None,
         cov_adjust_diag=qdiag[None, :],
-        corr_adjust=None,
         observable=np.ones(n, dtype=bool),
         dof=np.array([fac.rank], dtype=np.intp),
         n_iter=n_iter,
         converged=converged,
         max_rel_residual=np.array([float(np.max(np.abs(g))) if g.size else 0.0]),
-        lin=lin,
         nodal_z=nodal,
         quad=quad,
         q_col=q_col,

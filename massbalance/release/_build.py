@@ -124,8 +124,9 @@ class _Builder:
         }
 
     # ------------------------------------------------------------- helpers
-    # A stream's mass, grade and metal are variables, except in two cases
-    # where they are expressions, so that the problem has no equalities:
+    # A stream's mass and grade are variables (its metal their product),
+    # except in two cases where they are expressions, so that the problem
+    # has no equalities:
     # the tail of a balanced period (feed minus products) and every stream of
     # a total period (sum over its parts).
     def mass(self, period: str, stream: str) -> int:

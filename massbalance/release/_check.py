@@ -223,6 +223,9 @@ def check_release(
         )
         for fid in problem.bindings
     ]
+    by_node: dict[int, str] = {}  # a node's first figure, for the arithmetic
+    for fid, binding in problem.bindings.items():
+        by_node.setdefault(binding.node, fid)
     relations = [
         RelationResult(
             id=relation.id,
@@ -235,14 +238,14 @@ def check_release(
             arithmetic=""
             if relation.kind in ("balance", "total", "duplicate")
             else _arithmetic(
-                problem, relation.nodes[0], rounding, solver, relation.figures
+                problem, by_node, relation.nodes[0], solver, relation.figures
             ),
         )
         for relation in problem.relations
     ]
     derived = []
     repaired = (
-        solver.contract(solver.active(cheapest)) if verdict != "undetermined" else None
+        solver.propagate(solver.active(cheapest)) if verdict != "undetermined" else None
     )
     if repaired is not None:
         for item in problem.derived:
@@ -383,17 +386,15 @@ def _to_printed(interval: tuple[float, float], factor: float) -> tuple[float, fl
 
 def _arithmetic(
     problem: Problem,
+    by_node: dict[int, str],
     node: int,
-    rounding: Rounding,
-    solver: Feasibility | None = None,
-    figures: Iterable[str] = (),
+    solver: Feasibility,
+    figures: Iterable[str],
 ) -> str:
     """The relation written with printed values, evaluated at them, and the
-    range its other figures allow within their rounding."""
+    range its other figures allow within their rounding (``by_node``: each
+    bound node's first figure)."""
     graph = problem.graph
-    by_node: dict[int, str] = {}
-    for fid, binding in problem.bindings.items():
-        by_node.setdefault(binding.node, fid)
     point: dict[int, float] = {}
     missing = False
 
@@ -452,16 +453,15 @@ def _arithmetic(
     result = values[node] / binding.factor
     unit = binding.figure.unit_label
     line = f"{expression} = {_fmt(result)} {unit}"
-    if solver is not None:
-        others = [f for f in figures if problem.bindings[f].node != node]
-        box = solver.contract(solver.local(others)) if others else None
-        if box is not None:
-            lo, hi = _to_printed(hull(problem.graph, box, node), binding.factor)
-            if math.isfinite(lo) and math.isfinite(hi):
-                line += (
-                    f" at the printed values, {_fmt(lo, -1)}-{_fmt(hi, 1)} {unit}"
-                    " within their rounding"
-                )
+    others = [f for f in figures if problem.bindings[f].node != node]
+    box = solver.propagate(solver.local(others)) if others else None
+    if box is not None:
+        lo, hi = _to_printed(hull(problem.graph, box, node), binding.factor)
+        if math.isfinite(lo) and math.isfinite(hi):
+            line += (
+                f" at the printed values, {_fmt(lo, -1)}-{_fmt(hi, 1)} {unit}"
+                " within their rounding"
+            )
     return f"{line} (printed {binding.figure.text})"
 
 
@@ -503,7 +503,7 @@ def _explain(
         lines.append(f"{fid} = {figure.text}, so in [{lo}, {hi}] {figure.unit_label}")
     focus = next((f for f in members if f in cheapest), members[0])
     binding = problem.bindings[focus]
-    box = solver.contract(solver.only([f for f in members if f != focus]))
+    box = solver.propagate(solver.only([f for f in members if f != focus]))
     if box is not None:
         lo_c, hi_c = hull(problem.graph, box, binding.node)
         need_lo, need_hi = _to_printed((lo_c, hi_c), binding.factor)

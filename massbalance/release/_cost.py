@@ -187,6 +187,9 @@ def _descend(
     values = graph.evaluate(point, nodes)
     best = distances(values)
     best_cost = sum(d for _, d in best.values())
+    from scipy.optimize import linprog  # slow to import: only when needed
+
+    c = np.concatenate([np.zeros(n), np.ones(k)])  # the total move, in steps
     radius = 0.05
     for _ in range(40):
         if best_cost == 0.0 or radius < 1e-12:
@@ -235,9 +238,6 @@ def _descend(
         z = np.array([point[v] for v in variables]) / scale
         dz_lo = np.maximum(zlo - z, -radius * np.maximum(np.abs(z), 1e-3))
         dz_hi = np.minimum(zhi - z, radius * np.maximum(np.abs(z), 1e-3))
-        c = np.concatenate([np.zeros(n), np.ones(k)])
-        from scipy.optimize import linprog  # slow to import: only when needed
-
         lp = linprog(
             c,
             A_ub=np.array(rows),
@@ -248,6 +248,7 @@ def _descend(
         if lp.status != 0:
             radius /= 4.0
             continue
+        accepted = False
         for fraction in (1.0, 0.5, 0.25, 0.125):
             trial = {
                 v: float(x)
@@ -259,8 +260,9 @@ def _descend(
             trial_d = distances(trial_values)
             trial_cost = sum(d for _, d in trial_d.values())
             if trial_cost < best_cost - 1e-12 and solver.verify(trial, active):
+                accepted = True
                 break
-        if trial_cost < best_cost - 1e-12 and solver.verify(trial, active):
+        if accepted:
             improvement = best_cost - trial_cost
             point, values, best, best_cost = (
                 trial,

@@ -136,6 +136,8 @@ class Feasibility:
         self.component_of: dict[str, int] = {}
         self.structural_of: dict[int, list[Bound]] = {}
         self.figures_of: dict[int, list[str]] = {}
+        self._comp_at: dict[int, int] = {}  # bound node -> component
+        self._outputs_of: dict[int, set[int]] = {}  # component -> bound nodes
         for b, vs in bound_vars:
             comp = find(vs[0]) if vs else -1
             if b.key in self.figures and self.figures[b.key] is b:
@@ -143,14 +145,9 @@ class Feasibility:
                 self.figures_of.setdefault(comp, []).append(b.key)
             else:
                 self.structural_of.setdefault(comp, []).append(b)
-        self.components = sorted(set(self.figures_of) | set(self.structural_of))
-        self._find = find
-        self._comp_at: dict[int, int] = {}
-        self._outputs_of: dict[int, set[int]] = {}
-        for b, vs in bound_vars:
-            comp = find(vs[0]) if vs else -1
             self._comp_at[b.node] = comp
             self._outputs_of.setdefault(comp, set()).add(b.node)
+        self.components = sorted(set(self.figures_of) | set(self.structural_of))
 
     def _vars_of(self, node: int) -> frozenset[int]:
         found = self._vars_cache.get(node)
@@ -184,16 +181,9 @@ class Feasibility:
         """The figures ``keys`` and the structural bounds on their variables only."""
         figures = [self.figures[k] for k in keys]
         near = {v for b in figures for v in self._vars_of(b.node)}
-        structural = [b for b in self.structural if self._vars_of(b.node) & near]
+        touching = {id(b) for v in near for b in self._bounds_at.get(v, ())}
+        structural = [b for b in self.structural if id(b) in touching]
         return structural + figures
-
-    def component_of_node(self, node: int) -> int:
-        """The component of an expression node (-1 if it holds no variable)."""
-        graph = self.graph
-        for v in graph.subtree([node]):
-            if graph.kind[v] == Op.VAR:
-                return self._find(v)
-        return -1
 
     # ------------------------------------------------------------ bounds
     def active(
@@ -229,9 +219,6 @@ class Feasibility:
             return self._boxes[key]
         box = self._boxes[key] = propagate(self.graph, key)
         return box
-
-    def contract(self, bounds: list[Bound]) -> Box | None:
-        return self.propagate(bounds)
 
     def proved_empty(self, bounds: list[Bound], *, branch: bool = True) -> bool:
         """True if propagation (and, if asked, bisection) proves no solution."""
@@ -379,8 +366,8 @@ class Feasibility:
             attempts += [(1, True), (0, True), (1, False), (0, False)]
             attempts += [(-1, True), (-1, False)]  # from a dive, computed when needed
         nfev = 50 if quick else 80  # fail fast from the ordinary starts
-        # the lean Gauss-Newton from every ordinary start first (small
-        # problems only: it solves densely), then least_squares as before
+        # the lean Gauss-Newton from every start first (up to 400 unknowns:
+        # it solves densely), then least_squares from the same starts
         lean = [
             (k, aim, True)
             for k, aim in attempts
@@ -470,8 +457,8 @@ class Feasibility:
 
         Narrow (printed) variables go first; a value whose propagation empties
         the box is replaced by another of its range. The point that results
-        satisfies every bound to within the propagation's reach, which least
-        squares then polishes.
+        satisfies every bound to within the propagation's reach, which the
+        witness search then polishes.
         """
         lo, hi = list(box[0]), list(box[1])
 
@@ -741,9 +728,9 @@ class Feasibility:
         The range of a figure's node when every other bound of its component
         holds (``None`` if they cannot). Leaving figures out by halves, each
         box is the box of its parent extended by the half kept
-        (:func:`~massbalance.intervals.propagate` with ``base``), so ``n``
-        figures cost about ``log2(n)`` propagations of the component rather
-        than ``n``.
+        (:func:`~massbalance.intervals.propagate` with ``base``): ``2(n - 1)``
+        incremental propagations for ``n`` figures, each touching only what
+        its added half narrows, rather than ``n`` propagations of the whole.
         """
         wanted = list(keys)
         out: dict[str, tuple[float, float] | None] = {}
