@@ -312,7 +312,7 @@ def _rank(
                 trailing_zero_figures=on_zeros,
             )
         )
-    # costs within a millionth of a step are a tie (the precision of the
+    # costs equal to a millionth of a step are a tie (the precision of the
     # lower-bound pins), settled by the figures' ids
     return sorted(culprits, key=lambda c: (round(c.cost, 6), c.figures))
 
