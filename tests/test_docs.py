@@ -40,4 +40,7 @@ def test_readme_library_example_gives_the_numbers_it_shows():
     pb_conc, r = namespace["pb_conc"], namespace["r"]
     assert pb_conc.contained("Ag").m_as("troy_ounce") == pytest.approx(558334, abs=1)
     assert r.mass_pull.m_as("percent") == pytest.approx(7.56, abs=0.005)
-    assert r.recovery.m_as("percent") == pytest.approx(90.76, abs=0.005)
+    assert r.recovery_of("Pb", "conc").m_as("percent") == pytest.approx(
+        90.76, abs=0.005
+    )
+    assert f"{pb_conc.contained('Ag'):,.0f~P}" == "558,334 toz"

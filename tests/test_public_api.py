@@ -25,7 +25,7 @@ LAYERS = [
     {"_typing", "units"},
     {"figures"},
     {"streams"},
-    {"flowsheet"},
+    {"flowsheet", "frames"},
     {"solve", "intervals", "periods", "forecast"},
     {"release", "reconcile", "uncertainty"},
     {"io"},

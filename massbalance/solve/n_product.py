@@ -245,13 +245,46 @@ class BalanceResult:
             for i, e in enumerate(self.elements)
         }
 
-    def masses(self, feed_mass: Quantity) -> dict[str, Quantity]:
-        """Product masses for a feed of ``feed_mass`` [t]."""
+    @property
+    def grades(self) -> dict[str, dict[str, Quantity]]:
+        """The assays balanced on: stream (feed first) -> element -> grade [-]."""
+        f = self.feed_grades.m_as(GRADE)
+        p = self.product_grades.m_as(GRADE)
+        out = {
+            self.feed_name: {
+                e: Q_(f[..., i], GRADE) for i, e in enumerate(self.elements)
+            }
+        }
+        for k, name in enumerate(self.products):
+            out[name] = {
+                e: Q_(p[..., i, k], GRADE) for i, e in enumerate(self.elements)
+            }
+        return out
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The scenario shape (``()`` for one scenario)."""
+        return tuple(np.shape(self.condition))
+
+    def to_frame(self) -> Any:
+        """This balance as a pandas DataFrame (needs the ``pandas`` extra).
+
+        See :func:`massbalance.frames.result_frame`: one row per product
+        (and per scenario, under a ``scenario`` index level, for arrays).
+        """
+        from ..frames import result_frame
+
+        return result_frame(self)
+
+    def masses(self, feed_mass: Quantity | Stream) -> dict[str, Quantity]:
+        """Product masses for a feed of ``feed_mass`` (a mass or the feed Stream) [t]."""
+        if isinstance(feed_mass, Stream):
+            feed_mass = feed_mass.dry_mass
         mass = check_mass(feed_mass, name=f"{self.feed_name}.dry_mass")
         y = self.splits.m_as(GRADE)
         return {p: Q_(mass * y[..., k], MASS) for k, p in enumerate(self.products)}
 
-    def streams(self, feed_mass: Quantity) -> tuple[Stream, ...]:
+    def streams(self, feed_mass: Quantity | Stream) -> tuple[Stream, ...]:
         """The products as streams with masses and the assays balanced on."""
         masses = self.masses(feed_mass)
         p = self.product_grades.m_as(GRADE)
@@ -279,6 +312,7 @@ def finish(
     residual: FloatArray | None = None,
     weights: FloatArray | None = None,
     sd: tuple[FloatArray, FloatArray] | None = None,
+    cls: type[BalanceResult] | None = None,
 ) -> BalanceResult:
     """Build a :class:`BalanceResult` from kernel output (shared by the solvers)."""
     if residual is None:
@@ -291,7 +325,7 @@ def finish(
             f_arr, p_arr, splits, weights, sd[0], sd[1]
         )
         split_sd, recovery_sd = Q_(s_sd * 100, "percent"), Q_(r_sd * 100, "percent")
-    return BalanceResult(
+    return (cls or BalanceResult)(
         feed_name=fname,
         products=names,
         elements=elements,
