@@ -388,7 +388,7 @@ class Stream:
         >>> f"{s.contained('Ag'):,.0f~P}"
         '23,412 toz'
         >>> f"{s.contained('Zn'):,.1f~P}", f"{s.contained('Zn', base='lb'):,.0f~P}"
-        ('680.7 t', '1,500,653 lb')
+        ('680.7 t', '1,500,665 lb')
         """
         grade = check_grade(self.grade(element), name=f"{self.name}.{element}")
         mass = _canonical(self.dry_mass, MASS, name=f"{self.name}.dry_mass")
