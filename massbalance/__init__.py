@@ -5,7 +5,9 @@ statistical reconciliation of plant data, and a certified, rounding-aware check
 of the figures in a published production release.
 
 Public names are re-exported here; solvers stay namespaced
-(``massbalance.solve.two_product``).
+(``massbalance.solve.two_product``). ``massbalance.forecast`` is the function
+(:func:`massbalance.forecast.forecast`); its module is still imported as
+``from massbalance.forecast import Forecast, parse_guidance``.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from .errors import (
     UnitError,
 )
 from .figures import Figure
+from .forecast import Forecast
+from .forecast import forecast as forecast  # the function; the module stays importable
 from .flowsheet import Flowsheet, Node
 from .reconcile import Estimate, Measured, ReconciliationResult, reconcile
 from .release import CheckReport, Release, check_release
@@ -43,6 +47,7 @@ __all__ = [
     "DegenerateError",
     "Estimate",
     "Figure",
+    "Forecast",
     "Flowsheet",
     "FlowsheetError",
     "ImplausibleResultWarning",
