@@ -32,7 +32,7 @@ from .figures import Figure
 from .forecast import Forecast
 from .forecast import forecast as forecast  # the function; the module stays importable
 from .flowsheet import Flowsheet, Node
-from .reconcile import Estimate, Measured, ReconciliationResult, reconcile
+from .reconciliation import Estimate, Measured, ReconciliationResult, reconcile
 from .release import CheckReport, Release, check_release
 from .streams import Stream
 from .units import Q_, ureg

@@ -27,7 +27,7 @@ LAYERS = [
     {"streams"},
     {"flowsheet", "frames"},
     {"solve", "intervals", "periods", "forecast"},
-    {"release", "reconcile", "uncertainty"},
+    {"release", "reconcile", "reconciliation", "uncertainty"},
     {"io"},
     {"report", "plot", "testing"},
     {"cli", "__main__", "__init__"},
