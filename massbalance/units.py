@@ -650,11 +650,16 @@ def check_trap_units(value: Quantity, *, name: str, element: str | None = None) 
     ...     check_trap_units(Q_(0.1, "ounce / ton"), name="ore.Au", element="Au")
     ... except UnitError as err:
     ...     print(str(err)[:50])
-    ore.Au: 0.1 oz/ton is refused: 'oz/ton' is ambiguo
+    ore.Au: 0.1 ounce / ton is refused: 'oz/ton' is am
     """
     why = _trap(value._units, _element_of(element))
     if why is not None:
-        shown = f"{value:~P}" if np.ndim(value.magnitude) == 0 else str(value.units)
+        # the units' full names: an abbreviation such as "oz/t" is itself ambiguous
+        shown = (
+            f"{value.magnitude} {value.units}"
+            if np.ndim(value.magnitude) == 0
+            else str(value.units)
+        )
         raise UnitError(f"{name}: {shown} is refused: {why}", name, shown)
 
 
