@@ -34,6 +34,7 @@ from .units import Q_, parse_unit, ureg
 
 __all__ = [
     "forecast_frame",
+    "reconciliation_frame",
     "result_frame",
     "streams_frame",
     "streams_from_frame",
@@ -179,6 +180,44 @@ def forecast_frame(forecast: Any) -> Any:
             np.stack(columns, axis=-1), shape, len(products)
         )
     return _frame(pd, data, _index(pd, shape, products, "product"))
+
+
+def reconciliation_frame(result: Any) -> Any:
+    """A reconciliation as a table: one row per variable (per period).
+
+    Parameters
+    ----------
+    result : massbalance.reconciliation.ReconciliationResult
+        One period, or a batch (a ``scenario`` index level, one per period).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``variable`` (``"stream.mass"``, ``"stream.El"``), or
+        ``scenario``, ``variable``; columns ``measured``, ``measured_sd``,
+        ``adjusted``, ``sd``, ``adjustment``, ``redundancy`` and
+        ``measurement_test``, canonical units (tonnes for masses, mass
+        fractions for assays) named per row in the ``unit`` column.
+    """
+    pd = pandas()
+    names = list(result.names)
+    width = len(names)
+    adjusted = np.asarray(result.adjusted, dtype=np.float64)
+    shape = adjusted.shape[:-1]
+    data: dict[tuple[str, str], Any] = {}
+    for column, attribute in (
+        ("measured", "measured_values"),
+        ("measured_sd", "measured_sd"),
+        ("adjusted", "adjusted"),
+        ("sd", "sd"),
+        ("adjustment", "adjustments"),
+        ("redundancy", "redundancy"),
+        ("measurement_test", "measurement_test"),
+    ):
+        data[(column, "t or -")] = _column(getattr(result, attribute), shape, width)
+    labels = ["t" if n.endswith(".mass") else "" for n in names]
+    data[("unit", "")] = np.tile(np.array(labels, dtype=object), math.prod(shape))
+    return _frame(pd, data, _index(pd, shape, names, "variable"))
 
 
 def streams_frame(

@@ -130,3 +130,36 @@ def test_a_plain_frame_reads_with_units():
         streams_from_frame(plain, units={"dry_mass": "t", "Ag": "g/t"})
     with pytest.raises(InputError, match="units="):
         streams_from_frame(plain)
+
+
+@pytest.mark.parametrize("n", [1, 1000])
+def test_reconciliation_round_trips(n):
+    from massbalance import Flowsheet, Measured, reconcile
+    from massbalance.frames import reconciliation_frame
+
+    fs = Flowsheet({"cell": (["feed"], ["conc", "tail"])}, elements=["Cu"])
+    rel = Q_(2, "%")
+    meas = {
+        "feed": {
+            "mass": Measured(Q_(values(n, 95.0, 105.0), "t"), rsd=rel),
+            "Cu": Measured(Q_(1.0, "%"), rsd=rel),
+        },
+        "conc": {
+            "mass": Measured(Q_(4.0, "t"), rsd=Q_(5, "%")),
+            "Cu": Measured(Q_(20.0, "%"), rsd=rel),
+        },
+        "tail": {"Cu": Measured(Q_(0.2, "%"), rsd=rel)},
+    }
+    r = reconcile(fs, meas)
+    frame = reconciliation_frame(r)
+    v = len(r.names)
+    assert len(frame) == v * (n if n > 1 else 1)
+    shape = (n, v) if n > 1 else (v,)
+    for column, attribute in (
+        ("adjusted", "adjusted"),
+        ("sd", "sd"),
+        ("measured", "measured_values"),
+    ):
+        got = frame[(column, "t or -")].to_numpy().reshape(shape)
+        np.testing.assert_array_equal(got, np.asarray(getattr(r, attribute)))
+    assert set(frame[("unit", "")]) == {"t", ""}
