@@ -61,6 +61,17 @@ def assays(g: dict[str, np.ndarray], prefix: str, sl: slice | int) -> dict:
     return {"Pb": Q_(g[f"{prefix}_pb"][sl], ""), "Zn": Q_(g[f"{prefix}_zn"][sl], "")}
 
 
+def solve_all(g: dict[str, np.ndarray]) -> None:
+    """three_product on every scenario of ``g`` at once."""
+    everything = slice(None)
+    three_product(
+        assays(g, "f", everything),
+        assays(g, "c1", everything),
+        assays(g, "c2", everything),
+        assays(g, "t", everything),
+    )
+
+
 def best(fn, repeat: int = 3) -> float:
     times = []
     for _ in range(repeat):
@@ -114,15 +125,9 @@ def overhead(n: int) -> dict[str, float]:
         (mass * grade).to(troy)
 
     g = scenarios(n)
-    everything = slice(None)
 
     def vector() -> None:
-        three_product(
-            assays(g, "f", everything),
-            assays(g, "c1", everything),
-            assays(g, "c2", everything),
-            assays(g, "t", everything),
-        )
+        solve_all(g)
 
     for fn in (ours, plain_two, ours_contained, plain_contained):
         fn()  # warm the caches
@@ -185,15 +190,9 @@ def main() -> None:
         report_overhead(n, args.baseline)
         return
     g = scenarios(n)
-    everything = slice(None)
 
     def vector() -> None:
-        three_product(
-            assays(g, "f", everything),
-            assays(g, "c1", everything),
-            assays(g, "c2", everything),
-            assays(g, "t", everything),
-        )
+        solve_all(g)
 
     def kernel() -> None:
         _kernels.three_product(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -184,12 +184,29 @@ class BalanceResult:
     elements: tuple[str, ...]
     splits: Quantity
     recovery: Quantity
-    feed_grades: Quantity
-    product_grades: Quantity
-    residual: Quantity
+    feed_fractions: FloatArray = field(repr=False)  #: feed assays [-], (..., m)
+    product_fractions: FloatArray = field(repr=False)  #: product assays [-]
+    residual_fractions: FloatArray = field(repr=False)  #: residual [-], (..., m)
     condition: FloatArray
     split_sd: Quantity | None = None
     recovery_sd: Quantity | None = None
+
+    # The assays are kept as floats and become Quantities when asked for: a
+    # scalar balance builds two Quantities rather than five.
+    @property
+    def feed_grades(self) -> Quantity:
+        """The feed assays, (..., m) [-]."""
+        return Q_(self.feed_fractions, GRADE)
+
+    @property
+    def product_grades(self) -> Quantity:
+        """The product assays, (..., m, n) [-]."""
+        return Q_(self.product_fractions, GRADE)
+
+    @property
+    def residual(self) -> Quantity:
+        """Feed assay minus the feed reconstituted from the products, (..., m) [-]."""
+        return Q_(self.residual_fractions, GRADE)
 
     def _product(self, product: str) -> int:
         try:
@@ -248,8 +265,8 @@ class BalanceResult:
     @property
     def grades(self) -> dict[str, dict[str, Quantity]]:
         """The assays balanced on: stream (feed first) -> element -> grade [-]."""
-        f = self.feed_grades.m_as(GRADE)
-        p = self.product_grades.m_as(GRADE)
+        f = self.feed_fractions
+        p = self.product_fractions
         out = {
             self.feed_name: {
                 e: Q_(f[..., i], GRADE) for i, e in enumerate(self.elements)
@@ -331,9 +348,9 @@ def finish(
         elements=elements,
         splits=Q_(splits * 100, "percent"),
         recovery=Q_(rec * 100, "percent"),
-        feed_grades=Q_(f_arr, GRADE),
-        product_grades=Q_(p_arr, GRADE),
-        residual=Q_(residual, GRADE),
+        feed_fractions=f_arr,
+        product_fractions=p_arr,
+        residual_fractions=residual,
         condition=cond,
         split_sd=split_sd,
         recovery_sd=recovery_sd,
