@@ -152,3 +152,31 @@ def test_contained_reports_in_the_industry_unit():
     assert s.contained("Pb", "kg").m == pytest.approx(2_228_160)
     with pytest.raises(UnitError, match="ton"):
         s.contained("Pb", "ton")
+
+
+def test_reconciliation_measurements_from_a_foreign_registry_and_traps():
+    from massbalance import Flowsheet, Measured, reconcile
+
+    fs = Flowsheet({"cell": (["feed"], ["conc", "tail"])}, elements=["Au"])
+    rel = Q_(2, "%")
+
+    def measurements(feed_mass, conc_grade):
+        return {
+            "feed": {
+                "mass": Measured(feed_mass, rsd=rel),
+                "Au": Measured(Q_(2.0, "g/t"), rsd=rel),
+            },
+            "conc": {"Au": Measured(conc_grade, rsd=rel)},
+            "tail": {"Au": Measured(Q_(0.2, "g/t"), rsd=rel)},
+        }
+
+    ours = reconcile(fs, measurements(Q_(1000.0, "t"), Q_(40.0, "g/t")))
+    theirs = reconcile(
+        fs,
+        measurements(FOREIGN.Quantity(1000.0, "tonne"), FOREIGN.Quantity(40.0, "g/t")),
+    )
+    assert theirs.adjusted == pytest.approx(ours.adjusted, rel=1e-12)
+    with pytest.raises(UnitError, match="short_ton"):
+        reconcile(fs, measurements(Q_(1000.0, "ton"), Q_(40.0, "g/t")))
+    with pytest.raises(UnitError, match="troy_ounce"):
+        reconcile(fs, measurements(Q_(1000.0, "t"), Q_(1.2, "ounce / tonne")))
