@@ -12,7 +12,7 @@ run::
         --massbalance-python .venv/bin/python
 
 The chain-N problem is rebuilt here exactly as
-``massbalance.reconcile.chain_measurements`` defines it (the subprocess
+``massbalance.reconciliation.chain_measurements`` defines it (the subprocess
 returns massbalance's measured values and this script checks that they are
 the same numbers). mass-composition's ``MCBalance.optimise`` is timed once
 per weighting:
@@ -49,7 +49,7 @@ KEYS = ("mass", "Ag", "Pb", "Zn")
 MASSBALANCE_TIMING = """
 import json, sys, timeit
 import numpy as np
-from massbalance.reconcile import chain_measurements, reconcile
+from massbalance.reconciliation import chain_measurements, reconcile
 n, repeat = int(sys.argv[1]), int(sys.argv[2])
 fs, meas, _ = chain_measurements(n)
 r = reconcile(fs, meas)

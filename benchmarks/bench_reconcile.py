@@ -11,9 +11,9 @@ import timeit
 import numpy as np
 import scipy.optimize
 
-from massbalance.reconcile import chain_measurements, reconcile
-from massbalance.reconcile._model import build_problem
-from massbalance.reconcile._solver import residual
+from massbalance.reconciliation import chain_measurements, reconcile
+from massbalance.reconciliation._model import build_problem
+from massbalance.reconciliation._solver import residual
 
 
 def best(fn, repeat):

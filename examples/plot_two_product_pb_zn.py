@@ -64,7 +64,9 @@ print(f"Pb recovery to pb_conc: {r.recovery_of('Pb', 'pb_conc'):.1f~P}")
 
 # %% Two-product lead split over a range of tail grades (arrays broadcast)
 tails = Q_(np.linspace(0.5, 1.5, 21), "%")
-split = two_product(feed.grade("Pb"), Q_(66, "%"), tails, element="Pb").mass_pull
+split = two_product(
+    {"Pb": feed.grade("Pb")}, {"Pb": Q_(66, "%")}, {"Pb": tails}
+).mass_pull
 try:
     import matplotlib.pyplot as plt
 except ImportError:

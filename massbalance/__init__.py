@@ -5,12 +5,22 @@ statistical reconciliation of plant data, and a certified, rounding-aware check
 of the figures in a published production release.
 
 Public names are re-exported here; solvers stay namespaced
-(``massbalance.solve.two_product``).
+(``massbalance.solve.two_product``). ``massbalance.forecast`` is the function
+(:func:`massbalance.forecast.forecast`); its module is still imported as
+``from massbalance.forecast import Forecast, parse_guidance``.
 """
 
 from __future__ import annotations
 
-from . import forecast, periods, solve
+import importlib
+import importlib.abc
+import importlib.machinery
+import sys
+import types
+import warnings
+from typing import TYPE_CHECKING, Any
+
+from . import periods, reconciliation, solve
 from .errors import (
     AssayError,
     ConvergenceError,
@@ -28,7 +38,8 @@ from .errors import (
 )
 from .figures import Figure
 from .flowsheet import Flowsheet, Node
-from .reconcile import Estimate, Measured, ReconciliationResult, reconcile
+from .forecast import Forecast, forecast
+from .reconciliation import Estimate, Measured, ReconciliationResult
 from .release import CheckReport, Release, check_release
 from .streams import Stream
 from .units import Q_, ureg
@@ -45,6 +56,7 @@ __all__ = [
     "Figure",
     "Flowsheet",
     "FlowsheetError",
+    "Forecast",
     "ImplausibleResultWarning",
     "InfeasibleError",
     "InputError",
@@ -67,3 +79,77 @@ __all__ = [
     "solve",
     "ureg",
 ]
+
+# -- ``massbalance.reconcile``: the function, and the old subpackage's paths --
+#
+# The reconciliation subpackage is ``massbalance.reconciliation``. For one
+# release, ``massbalance.reconcile`` is both the ``reconcile`` function and an
+# alias of the old subpackage: ``massbalance.reconcile.Measured``,
+# ``from massbalance.reconcile import chain_measurements`` and
+# ``import massbalance.reconcile._solver`` still work, with a
+# MassBalanceDeprecationWarning (a DeprecationWarning). Calling it does not warn.
+
+_OLD = __name__ + ".reconcile"
+_NEW = __name__ + ".reconciliation"
+
+
+def _moved(old: str, new: str) -> None:
+    warnings.warn(
+        f"{old} has moved to {new}; the old path works until the next release",
+        MassBalanceDeprecationWarning,
+        stacklevel=3,
+    )
+
+
+class _ReconcileModule(types.ModuleType):
+    """The ``reconcile`` function, callable, and the old subpackage's alias."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return reconciliation.reconcile(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        value = getattr(reconciliation, name)  # AttributeError when unknown
+        _moved(f"{_OLD}.{name}", f"{_NEW}.{name}")
+        return value
+
+    def __repr__(self) -> str:
+        return f"<function reconcile, alias of the moved {_OLD} subpackage>"
+
+
+_SPECS: dict[str, Any] = {}
+
+
+class _OldPathFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Import ``massbalance.reconcile.X`` as ``massbalance.reconciliation.X``."""
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if not fullname.startswith(_OLD + "."):
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self)
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType:
+        new = _NEW + spec.name[len(_OLD) :]
+        _moved(spec.name, new)
+        module = importlib.import_module(new)
+        _SPECS[new] = module.__spec__
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        """The module is the new one, already executed: give back its own spec
+        (the import system set the alias's)."""
+        module.__spec__ = _SPECS.pop(module.__name__, module.__spec__)
+
+
+if TYPE_CHECKING:
+    from .reconciliation import reconcile
+else:
+    reconcile = _ReconcileModule(_OLD, reconciliation.reconcile.__doc__)
+    reconcile.__wrapped__ = reconciliation.reconcile
+    reconcile.__path__ = []  # a package, so that the old submodule paths import
+    sys.modules[_OLD] = reconcile
+    if not any(isinstance(f, _OldPathFinder) for f in sys.meta_path):
+        sys.meta_path.append(_OldPathFinder())

@@ -208,7 +208,7 @@ def _add_reconcile(subparsers: _Subparsers) -> None:
 
 def _run_reconcile(args: argparse.Namespace) -> int:
     from .io import read_plant
-    from .reconcile import reconcile
+    from .reconciliation import reconcile
     from .report import render_reconciliation
 
     if not 0 < args.alpha < 1:

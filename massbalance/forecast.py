@@ -28,7 +28,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pint
@@ -37,7 +37,15 @@ from ._typing import Quantity
 from .errors import AssayError, InputError, UnitError
 from .figures import Figure
 from .streams import check_grade, check_mass
-from .units import DAYS, MASS, Q_, parse_printed, to_canonical, ureg
+from .units import (
+    DAYS,
+    MASS,
+    PRECIOUS_METALS,
+    Q_,
+    parse_printed,
+    to_canonical,
+    ureg,
+)
 
 __all__ = [
     "PRECIOUS_METALS",
@@ -48,8 +56,6 @@ __all__ = [
     "parse_guidance",
 ]
 
-PRECIOUS_METALS = frozenset({"Ag", "Au", "Pt", "Pd", "Rh"})
-"""Elements reported in troy ounces; the others in pounds."""
 
 _ABOVE = ("more than", "greater than", "in excess of", "at least", "over", "above")
 _BELOW = ("less than", "up to", "at most", "below", "under")
@@ -274,6 +280,17 @@ class Forecast:
             "below" if median < g.low.m else "above" if median > g.high.m else "within"
         )
         return GuidanceCheck(g, pct, float(np.mean(inside)), verdict)
+
+    def to_frame(self) -> Any:
+        """Contained metal as a pandas DataFrame (needs the ``pandas`` extra).
+
+        One row per product (per scenario, under a ``scenario`` index level),
+        one column per element with its unit in the second header row; see
+        :func:`massbalance.frames.forecast_frame`.
+        """
+        from .frames import forecast_frame
+
+        return forecast_frame(self)
 
 
 def forecast(

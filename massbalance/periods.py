@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -233,6 +234,16 @@ class Period:
             ),
             MASS,
         )
+
+    def to_frame(self, units: Mapping[str, str] | None = None) -> Any:
+        """The period's streams as a pandas DataFrame (``pandas`` extra).
+
+        See :func:`massbalance.frames.streams_frame`: one row per stream (per
+        scenario), columns ``(quantity, unit)``.
+        """
+        from .frames import streams_frame
+
+        return streams_frame(list(self.streams.values()), units)
 
     def recovery(self, element: str, to: Sequence[str]) -> Quantity:
         """Metal in the ``to`` streams over metal in the feed [%]."""

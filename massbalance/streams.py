@@ -31,7 +31,17 @@ import pint
 
 from ._typing import FloatArray, Quantity
 from .errors import AssayError, InfeasibleError, InputError, UnitError
-from .units import GRADE, MASS, Q_, conversion_factor, to_canonical
+from .units import (
+    GRADE,
+    MASS,
+    Q_,
+    check_trap_units,
+    conversion_factor,
+    on_registry,
+    reporting_unit,
+    to_canonical,
+    ureg,
+)
 
 __all__ = ["Stream", "check_grade", "check_mass", "tail_by_difference"]
 
@@ -39,15 +49,21 @@ _TOL = 1e-12  # relative slack for "negative" tails computed by difference
 
 
 def _canonical(value: object, unit: pint.Unit, *, name: str) -> FloatArray:
-    """:func:`~massbalance.units.to_canonical` with the conversion factor cached.
+    """:func:`~massbalance.units.to_canonical` with the conversion factor cached,
+    quantities from other registries converted and trap units refused.
 
     Grades and masses are multiplicative units, so a conversion is one
     multiplication; anything unusual goes through ``to_canonical`` (which
-    raises the UnitError).
+    raises the UnitError). ``name`` is ``"stream.element"`` for a grade: the
+    element decides whether an avoirdupois ounce is a trap.
     """
     if isinstance(value, pint.Quantity):
+        if value._REGISTRY is not ureg:
+            value = on_registry(value, name=name)
+        element = name.rpartition(".")[2]
+        check_trap_units(value, name=name, element=element)
         try:
-            factor = conversion_factor(value.units, unit)
+            factor = conversion_factor(value.units, unit)  # type: ignore[arg-type]
         except (pint.DimensionalityError, TypeError):
             pass
         else:
@@ -147,10 +163,12 @@ def check_grade(value: object, *, name: str) -> FloatArray:
     >>> check_grade(Q_(40.5, "opt"), name="ore.Ag")
     array(0.00138857)
     """
+    if isinstance(value, pint.Quantity) and value._REGISTRY is not ureg:
+        value = on_registry(value, name=name)
     try:
         fraction = _canonical(value, GRADE, name=name)
     except UnitError as err:
-        if isinstance(value, pint.Quantity):
+        if isinstance(value, pint.Quantity) and not value.dimensionless:
             raise UnitError(
                 f"{name}: {value:~P} is not a grade (expected %, g/t, ppm, opt "
                 "or another mass fraction)",
@@ -238,7 +256,17 @@ class Stream:
         np.broadcast_shapes(*(np.shape(q.magnitude) for q in self._quantities()))
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self.name, self.dry_mass, dict(self.grades), self.moisture))
+        # Quantities travel as (magnitude, unit string): unpickling must not
+        # depend on which pint registry is the application registry.
+        return (
+            _rebuild,
+            (
+                self.name,
+                _plain(self.dry_mass),
+                {e: _plain(g) for e, g in self.grades.items()},
+                None if self.moisture is None else _plain(self.moisture),
+            ),
+        )
 
     def _quantities(self) -> list[Quantity]:
         extra = [] if self.moisture is None else [self.moisture]
@@ -324,35 +352,57 @@ class Stream:
                 None,
             ) from None
 
-    def contained(self, element: str) -> Quantity:
-        """Return the metal contained: dry mass x grade.
+    def contained(
+        self, element: str, unit: str | pint.Unit | None = None, *, base: str = "t"
+    ) -> Quantity:
+        """Return the metal contained, dry mass x grade, in the unit it is reported in.
 
         Parameters
         ----------
         element : str
             An assayed element.
+        unit : str or pint.Unit, optional
+            The unit wanted. By default the industry's: troy ounces for
+            precious metals (Au, Ag, Pt, Pd, Rh), ``base`` for the others.
+        base : str
+            The default unit for base metals: ``"t"`` (tonnes, the default) or
+            ``"lb"`` (pounds, the North American convention).
 
         Returns
         -------
         pint.Quantity, [mass]
-            Contained metal in tonnes; convert with ``.to("troy_ounce")`` or
-            ``.to("lb")``. [t]
+            Contained metal. [toz for precious metals, else t or lb]
 
         Raises
         ------
         AssayError
             If the stream has no assay for ``element``.
+        UnitError
+            If ``unit`` is a trap: ``ton``, or pint's avoirdupois ``oz`` for a
+            precious metal (the message names the troy or metric spelling).
 
         Examples
         --------
         >>> s = Stream(name="zn_conc", dry_mass=Q_(1583, "t"),
-        ...            grades={"Ag": Q_(460, "g/t")})
-        >>> f"{s.contained('Ag').to('troy_ounce'):,.0f~P}"
+        ...            grades={"Ag": Q_(460, "g/t"), "Zn": Q_(43, "%")})
+        >>> f"{s.contained('Ag'):,.0f~P}"
         '23,412 toz'
+        >>> f"{s.contained('Zn'):,.1f~P}", f"{s.contained('Zn', base='lb'):,.0f~P}"
+        ('680.7 t', '1,500,665 lb')
         """
         grade = check_grade(self.grade(element), name=f"{self.name}.{element}")
-        mass = to_canonical(self.dry_mass, MASS, name=f"{self.name}.dry_mass")
-        return Q_(mass * grade, MASS)
+        mass = _canonical(self.dry_mass, MASS, name=f"{self.name}.dry_mass")
+        if unit is None:
+            target = reporting_unit(element, base=base)
+        else:
+            target = ureg.Unit(unit) if isinstance(unit, str) else unit
+            check_trap_units(
+                Q_(1.0, target),
+                name=f"{self.name}.{element} contained",
+                element=element,
+            )
+        factor = conversion_factor(MASS, target)
+        return Q_(mass * grade * factor, target)
 
     def replace(self, **changes: Any) -> Stream:
         """Return a copy with some fields changed (the record is frozen)."""
@@ -475,13 +525,22 @@ class Stream:
         return Stream(name=name, dry_mass=Q_(total, MASS), grades=grades)
 
 
+def _plain(quantity: Quantity) -> tuple[Any, str]:
+    return (quantity.magnitude, str(quantity.units))
+
+
 def _rebuild(
     name: str,
-    dry_mass: Quantity,
-    grades: dict[str, Quantity],
-    moisture: Quantity | None,
+    dry_mass: tuple[Any, str],
+    grades: dict[str, tuple[Any, str]],
+    moisture: tuple[Any, str] | None,
 ) -> Stream:
-    return Stream(name=name, dry_mass=dry_mass, grades=grades, moisture=moisture)
+    return Stream(
+        name=name,
+        dry_mass=Q_(*dry_mass),
+        grades={e: Q_(*g) for e, g in grades.items()},
+        moisture=None if moisture is None else Q_(*moisture),
+    )
 
 
 def tail_by_difference(

@@ -39,20 +39,31 @@ __all__ = [
     "DAYS",
     "GRADE",
     "MASS",
+    "PRECIOUS_METALS",
     "PRINTED_UNITS",
     "Q_",
     "PrintedValue",
+    "check_trap_units",
     "conversion_factor",
+    "on_registry",
     "parse_printed",
     "parse_quantity",
     "parse_unit",
+    "reporting_unit",
+    "set_as_application_registry",
     "to_canonical",
+    "trap_unit",
     "ureg",
 ]
 
 ureg: pint.UnitRegistry[Any] = pint.UnitRegistry()
-"""The single registry; pickled Quantities come back on it."""
-pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]
+"""The single registry of massbalance.
+
+Importing massbalance leaves pint's application registry alone; call
+:func:`set_as_application_registry` to make unpickled Quantities come back on
+this one. Quantities from any other registry are accepted where their unit
+means the same on both (see :func:`on_registry`).
+"""
 Q_ = ureg.Quantity
 
 for _definition in (
@@ -65,6 +76,9 @@ for _definition in (
     "parts_per_billion = 1e-9 = ppb",
 ):
     ureg.define(_definition)
+# pint spells the short ton `ton`, so `short_ton` and the ambiguous `ton` were
+# one unit; a unit of its own lets the library accept the one and refuse the other.
+ureg.define("short_ton = 2000 * pound")
 
 MASS = ureg.tonne
 """Canonical unit of mass, of ore and of metal alike: the tonne."""
@@ -440,22 +454,231 @@ def parse_quantity(text: str, *, pins: Mapping[str, str] | None = None) -> Quant
     return parse_printed(text, pins=pins, where=repr(text)).quantity
 
 
-@functools.lru_cache(maxsize=512)
+def set_as_application_registry() -> None:
+    """Make :data:`ureg` pint's application registry (opt-in, process-wide).
+
+    Afterwards unpickled Quantities, and those built with ``pint.Quantity``
+    directly, live on :data:`ureg`. Importing massbalance does not do this:
+    it would change every other pint user in the program.
+
+    Examples
+    --------
+    >>> import pint
+    >>> previous = pint.get_application_registry().get()
+    >>> set_as_application_registry()
+    >>> pint.get_application_registry().get() is ureg
+    True
+    >>> pint.set_application_registry(previous)
+    """
+    pint.set_application_registry(ureg)  # type: ignore[no-untyped-call]
+
+
+def on_registry(value: Quantity, *, name: str = "value") -> Quantity:
+    """Return ``value`` on :data:`ureg`, converting from a foreign pint registry.
+
+    A Quantity from the caller's own ``pint.UnitRegistry()`` is rebuilt from
+    its magnitude and the string form of its unit, once the unit is checked to
+    mean the same (the same root units and factor) in both registries.
+
+    Parameters
+    ----------
+    value : pint.Quantity
+        A Quantity from any registry.
+    name : str
+        What the value is, for error messages.
+
+    Returns
+    -------
+    pint.Quantity
+        The same Quantity on :data:`ureg` (``value`` itself when already there).
+
+    Raises
+    ------
+    UnitError
+        If the unit is not defined on :data:`ureg`, or is defined differently
+        in the two registries; the message names the registry problem.
+
+    Examples
+    --------
+    >>> import pint
+    >>> theirs = pint.UnitRegistry().Quantity(2.5, "g/t")
+    >>> on_registry(theirs, name="feed.Au")
+    <Quantity(2.5, 'gram / metric_ton')>
+    """
+    if value._REGISTRY is ureg:
+        return value
+    text = str(value.units)
+    try:
+        unit = ureg.Unit(text)
+        ours = Q_(1.0, unit).to_root_units()
+        theirs = value._REGISTRY.Quantity(1.0, value.units).to_root_units()
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError) as err:
+        raise UnitError(
+            f"{name}: {value!r} comes from another pint registry and its unit "
+            f"{text!r} is not defined on massbalance.ureg; build it with "
+            "massbalance.Q_ or convert it to a unit both registries define",
+            name,
+            text,
+        ) from err
+    same = str(ours.units) == str(theirs.units) and np.isclose(
+        float(ours.magnitude), float(theirs.magnitude), rtol=1e-12, atol=0.0
+    )
+    if not same:
+        raise UnitError(
+            f"{name}: unit {text!r} is {float(theirs.magnitude):.9g} "
+            f"{theirs.units} in the quantity's own pint registry but "
+            f"{float(ours.magnitude):.9g} {ours.units} on massbalance.ureg; "
+            "build the quantity with massbalance.Q_",
+            name,
+            text,
+        )
+    return Q_(value.magnitude, unit)
+
+
+@functools.lru_cache(maxsize=1024)
+def _factor(unit: Any, to: Any) -> float:
+    """The factor between two units of :data:`ureg`, keyed on their
+    registry-independent containers (unit name -> exponent)."""
+    return float(Q_(1.0, unit).m_as(ureg.Unit(to)))
+
+
 def conversion_factor(unit: pint.Unit, to: pint.Unit) -> float:
     """How many ``to`` one ``unit`` is (remembered: a release converts the
     same few units hundreds of times).
+
+    The memory is keyed on the units' names and exponents, not on pint
+    objects, so a unit from another registry can neither poison it nor be
+    answered from it: such units go through :func:`on_registry` each time.
 
     Raises
     ------
     pint.DimensionalityError
         If the two are not of one dimension.
+    UnitError
+        If a unit comes from another registry and is unknown or defined
+        differently on :data:`ureg`.
 
     Examples
     --------
     >>> conversion_factor(ureg.Unit("troy_ounce"), ureg.Unit("gram"))
     31.1034768
     """
-    return float(Q_(1.0, unit).m_as(to))
+    if unit._REGISTRY is ureg and to._REGISTRY is ureg:
+        return _factor(unit._units, to._units)
+    mine = on_registry(1.0 * unit, name=str(unit)).units
+    target = on_registry(1.0 * to, name=str(to)).units
+    return _factor(mine._units, target._units)
+
+
+PRECIOUS_METALS = frozenset({"Au", "Ag", "Pt", "Pd", "Rh"})
+"""Metals weighed in troy ounces: an avoirdupois ``oz`` is refused for them."""
+
+_TON = (
+    "'ton' is ambiguous (pint reads it as the short ton of 2,000 lb; "
+    "releases also write it for the tonne): write 'short_ton' or 'tonne' ('t')"
+)
+_OZ_PER_TON = (
+    "'oz/ton' is ambiguous (avoirdupois or troy ounce, short ton or tonne): "
+    "write 'opt' (troy ounce per short ton) or 'troy_ounce / tonne', or "
+    "'g/t'"
+)
+_AVOIRDUPOIS = (
+    "'oz' on pint is the avoirdupois ounce (28.35 g); {element} is weighed in "
+    "troy ounces (31.10 g): write 'troy_ounce' ('toz', 'koz', 'Moz'), or "
+    "'opt' / 'g/t' for a grade"
+)
+
+
+def _element_of(element: str | None) -> str | None:
+    if element is None:
+        return None
+    bare = element.removesuffix("Eq").removesuffix("_eq")
+    return element if bare in PRECIOUS_METALS else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _trap(key: Any, precious: str | None) -> str | None:
+    names = dict(key.items()) if hasattr(key, "items") else {}
+    if "ton" in names:
+        return _OZ_PER_TON if "ounce" in names else _TON
+    if precious is not None and "ounce" in names:
+        return _AVOIRDUPOIS.format(element=precious)
+    return None
+
+
+def trap_unit(unit: pint.Unit, *, element: str | None = None) -> str | None:
+    """Why ``unit`` is a trap for ``element``, or None when it is safe.
+
+    The traps are ``ton``/``tons`` (short ton or tonne?), ``oz/ton`` (which
+    ounce, which ton?) and, for a precious metal (:data:`PRECIOUS_METALS`),
+    pint's ``oz``, the avoirdupois ounce. ``short_ton``, ``tonne``,
+    ``troy_ounce`` and ``opt`` are safe.
+
+    Examples
+    --------
+    >>> trap_unit(ureg.Unit("ounce"), element="Ag")[:40]
+    "'oz' on pint is the avoirdupois ounce (2"
+    >>> trap_unit(ureg.Unit("ounce"), element="Cu") is None
+    True
+    >>> trap_unit(ureg.Unit("short_ton")) is None
+    True
+    """
+    return _trap(unit._units, _element_of(element))
+
+
+def check_trap_units(value: Quantity, *, name: str, element: str | None = None) -> None:
+    """Raise :class:`UnitError` when ``value`` is in a trap unit (see :func:`trap_unit`).
+
+    Parameters
+    ----------
+    value : pint.Quantity
+        A mass, grade or contained metal.
+    name : str
+        What the value is (``"feed.Au"``), for the message.
+    element : str, optional
+        The element the value belongs to; an avoirdupois ounce is refused for
+        a precious metal only.
+
+    Raises
+    ------
+    UnitError
+        Naming the value, its unit and the spelling to use instead.
+
+    Examples
+    --------
+    >>> try:
+    ...     check_trap_units(Q_(0.1, "ounce / ton"), name="ore.Au", element="Au")
+    ... except UnitError as err:
+    ...     print(str(err)[:50])
+    ore.Au: 0.1 ounce / ton is refused: 'oz/ton' is am
+    """
+    why = _trap(value._units, _element_of(element))
+    if why is not None:
+        # the units' full names: an abbreviation such as "oz/t" is itself ambiguous
+        shown = (
+            f"{value.magnitude} {value.units}"
+            if np.ndim(value.magnitude) == 0
+            else str(value.units)
+        )
+        raise UnitError(f"{name}: {shown} is refused: {why}", name, shown)
+
+
+def reporting_unit(element: str, *, base: str = "tonne") -> pint.Unit:
+    """The unit an element's contained metal is reported in.
+
+    Precious metals (:data:`PRECIOUS_METALS`, and their equivalents such as
+    ``AgEq``) in troy ounces; base metals in ``base``, by default the tonne
+    (``"pound"`` for the North American convention).
+
+    Examples
+    --------
+    >>> reporting_unit("Ag"), reporting_unit("Zn"), reporting_unit("Cu", base="lb")
+    (<Unit('troy_ounce')>, <Unit('metric_ton')>, <Unit('pound')>)
+    """
+    if _element_of(element) is not None:
+        return ureg.troy_ounce
+    unit: pint.Unit = ureg.Unit(base)
+    return unit
 
 
 def to_canonical(
@@ -494,6 +717,7 @@ def to_canonical(
             name,
             repr(value),
         )
+    value = on_registry(value, name=name)
     try:
         return np.asarray(value.m_as(unit), dtype=np.float64)
     except pint.DimensionalityError as err:

@@ -40,4 +40,28 @@ def test_readme_library_example_gives_the_numbers_it_shows():
     pb_conc, r = namespace["pb_conc"], namespace["r"]
     assert pb_conc.contained("Ag").m_as("troy_ounce") == pytest.approx(558334, abs=1)
     assert r.mass_pull.m_as("percent") == pytest.approx(7.56, abs=0.005)
-    assert r.recovery.m_as("percent") == pytest.approx(90.76, abs=0.005)
+    assert r.recovery_of("Pb", "conc").m_as("percent") == pytest.approx(
+        90.76, abs=0.005
+    )
+    assert f"{pb_conc.contained('Ag'):,.0f~P}" == "558,334 toz"
+
+
+def test_library_guide_runs_and_gives_the_numbers_it_shows(monkeypatch, tmp_path):
+    import re
+
+    import pytest
+
+    pytest.importorskip("pandas")
+    monkeypatch.chdir(tmp_path)
+    text = (DOCS / "library.md").read_text()
+    namespace: dict[str, object] = {}
+    for block in re.findall(r"```python\n(.*?)```", text, re.S):
+        exec(block, namespace)  # every block, in order, as printed
+    silver, lead = namespace["silver"], namespace["lead"]
+    assert f"{silver:,.0f~P}" == "581,746 toz"
+    assert f"{lead:,.0f~P}" == "4,912,252 lb"
+    assert f"{namespace['their_ore'].contained('Au'):.1f~P}" == "80.4 toz"
+    assert f"{namespace['lots'][0].contained('Ag'):,.0f~P}" == "558,334 toz"
+    assert str(namespace["e"]) == "558,334 ± 7,800 toz"
+    mc = namespace["mc"]
+    assert mc.sd.m == pytest.approx(namespace["e"].sd.m, rel=0.05)

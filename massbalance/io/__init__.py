@@ -16,6 +16,7 @@ from .release_estimate import (
     estimate_release,
 )
 from .tables import (
+    forecast_to_frame,
     read_streams_csv,
     result_to_frame,
     streams_from_frame,
@@ -29,6 +30,7 @@ __all__ = [
     "PlantData",
     "ReleaseEstimate",
     "estimate_release",
+    "forecast_to_frame",
     "loads_release",
     "read_plant",
     "read_release",

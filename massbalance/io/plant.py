@@ -30,7 +30,7 @@ from typing import Any
 
 from ..errors import InputError, ReleaseFormatError
 from ..flowsheet import Flowsheet
-from ..reconcile import Measured
+from ..reconciliation import Measured
 from ..units import parse_quantity
 
 __all__ = ["PlantData", "read_plant"]

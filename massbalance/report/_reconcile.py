@@ -13,7 +13,7 @@ import json
 import math
 from typing import Any
 
-from ..reconcile import ReconciliationResult, undetectable
+from ..reconciliation import ReconciliationResult, undetectable
 
 __all__ = ["RECONCILE_FORMATS", "reconciliation_dict", "render_reconciliation"]
 
@@ -124,7 +124,7 @@ def render_reconciliation(result: ReconciliationResult, fmt: str = "text") -> st
     Parameters
     ----------
     result : ReconciliationResult
-        A single-period result (from :func:`massbalance.reconcile.reconcile`).
+        A single-period result (from :func:`massbalance.reconciliation.reconcile`).
     fmt : {"text", "markdown", "json", "csv"}
         Output format.
 

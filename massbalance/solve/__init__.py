@@ -7,9 +7,14 @@ broadcasts over scenario arrays.
 Examples
 --------
 >>> from massbalance import Q_, solve
->>> r = solve.two_product(Q_(5, "%"), Q_(60, "%"), Q_(0.5, "%"))
->>> f"{r.mass_pull:.2f~P}", f"{r.recovery:.2f~P}"
+>>> pb = lambda value: {"Pb": Q_(value, "%")}
+>>> r = solve.two_product(pb(5), pb(60), pb(0.5))
+>>> f"{r.mass_pull:.2f~P}", f"{r.recovery_of('Pb', 'conc'):.2f~P}"
 ('7.56 %', '90.76 %')
+
+All three return a :class:`BalanceResult` with the same members (``splits``,
+``recovery``, ``masses()``, ``distribution()``, ``grades``, ``split_sd``,
+``recovery_sd``, ``condition``, ``to_frame()``), for one scenario or many.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -184,12 +184,29 @@ class BalanceResult:
     elements: tuple[str, ...]
     splits: Quantity
     recovery: Quantity
-    feed_grades: Quantity
-    product_grades: Quantity
-    residual: Quantity
+    feed_fractions: FloatArray = field(repr=False)  #: feed assays [-], (..., m)
+    product_fractions: FloatArray = field(repr=False)  #: product assays [-]
+    residual_fractions: FloatArray = field(repr=False)  #: residual [-], (..., m)
     condition: FloatArray
     split_sd: Quantity | None = None
     recovery_sd: Quantity | None = None
+
+    # The assays are kept as floats and become Quantities when asked for: a
+    # scalar balance builds two Quantities rather than five.
+    @property
+    def feed_grades(self) -> Quantity:
+        """The feed assays, (..., m) [-]."""
+        return Q_(self.feed_fractions, GRADE)
+
+    @property
+    def product_grades(self) -> Quantity:
+        """The product assays, (..., m, n) [-]."""
+        return Q_(self.product_fractions, GRADE)
+
+    @property
+    def residual(self) -> Quantity:
+        """Feed assay minus the feed reconstituted from the products, (..., m) [-]."""
+        return Q_(self.residual_fractions, GRADE)
 
     def _product(self, product: str) -> int:
         try:
@@ -245,13 +262,46 @@ class BalanceResult:
             for i, e in enumerate(self.elements)
         }
 
-    def masses(self, feed_mass: Quantity) -> dict[str, Quantity]:
-        """Product masses for a feed of ``feed_mass`` [t]."""
+    @property
+    def grades(self) -> dict[str, dict[str, Quantity]]:
+        """The assays balanced on: stream (feed first) -> element -> grade [-]."""
+        f = self.feed_fractions
+        p = self.product_fractions
+        out = {
+            self.feed_name: {
+                e: Q_(f[..., i], GRADE) for i, e in enumerate(self.elements)
+            }
+        }
+        for k, name in enumerate(self.products):
+            out[name] = {
+                e: Q_(p[..., i, k], GRADE) for i, e in enumerate(self.elements)
+            }
+        return out
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The scenario shape (``()`` for one scenario)."""
+        return tuple(np.shape(self.condition))
+
+    def to_frame(self) -> Any:
+        """This balance as a pandas DataFrame (needs the ``pandas`` extra).
+
+        See :func:`massbalance.frames.result_frame`: one row per product
+        (and per scenario, under a ``scenario`` index level, for arrays).
+        """
+        from ..frames import result_frame
+
+        return result_frame(self)
+
+    def masses(self, feed_mass: Quantity | Stream) -> dict[str, Quantity]:
+        """Product masses for a feed of ``feed_mass`` (a mass or the feed Stream) [t]."""
+        if isinstance(feed_mass, Stream):
+            feed_mass = feed_mass.dry_mass
         mass = check_mass(feed_mass, name=f"{self.feed_name}.dry_mass")
         y = self.splits.m_as(GRADE)
         return {p: Q_(mass * y[..., k], MASS) for k, p in enumerate(self.products)}
 
-    def streams(self, feed_mass: Quantity) -> tuple[Stream, ...]:
+    def streams(self, feed_mass: Quantity | Stream) -> tuple[Stream, ...]:
         """The products as streams with masses and the assays balanced on."""
         masses = self.masses(feed_mass)
         p = self.product_grades.m_as(GRADE)
@@ -279,6 +329,7 @@ def finish(
     residual: FloatArray | None = None,
     weights: FloatArray | None = None,
     sd: tuple[FloatArray, FloatArray] | None = None,
+    cls: type[BalanceResult] | None = None,
 ) -> BalanceResult:
     """Build a :class:`BalanceResult` from kernel output (shared by the solvers)."""
     if residual is None:
@@ -291,15 +342,15 @@ def finish(
             f_arr, p_arr, splits, weights, sd[0], sd[1]
         )
         split_sd, recovery_sd = Q_(s_sd * 100, "percent"), Q_(r_sd * 100, "percent")
-    return BalanceResult(
+    return (cls or BalanceResult)(
         feed_name=fname,
         products=names,
         elements=elements,
         splits=Q_(splits * 100, "percent"),
         recovery=Q_(rec * 100, "percent"),
-        feed_grades=Q_(f_arr, GRADE),
-        product_grades=Q_(p_arr, GRADE),
-        residual=Q_(residual, GRADE),
+        feed_fractions=f_arr,
+        product_fractions=p_arr,
+        residual_fractions=residual,
         condition=cond,
         split_sd=split_sd,
         recovery_sd=recovery_sd,

@@ -66,7 +66,7 @@ def test_bad_input_exit_2(tmp_path, capsys):
 
 
 def test_non_convergence_exit_3(tmp_path, capsys, monkeypatch):
-    from massbalance.reconcile import _result as res
+    from massbalance.reconciliation import _result as res
 
     f = tmp_path / "p.toml"
     f.write_text(GOOD)
@@ -80,7 +80,7 @@ def test_render_reconciliation_is_pure_and_rejects_unknown_format():
     import pytest
 
     from massbalance.io import read_plant
-    from massbalance.reconcile import reconcile
+    from massbalance.reconciliation import reconcile
     from massbalance.report import RECONCILE_FORMATS, render_reconciliation
 
     path = (

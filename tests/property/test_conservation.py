@@ -77,7 +77,9 @@ def test_blending_conserves_mass_and_metal(parts):
 def test_two_product_recovers_the_split_it_was_built_from(c, t, y):
     cf, tf = c.m_as(""), t.m_as("")
     f = Q_(y * cf + (1 - y) * tf, "")
-    r = two_product(f, c, t)
+    r = two_product({"Cu": f}, {"Cu": c}, {"Cu": t})
     assert r.mass_pull.m_as("") == pytest.approx(y, rel=1e-9)
     assert (r.mass_pull + r.tail_split).m_as("") == pytest.approx(1.0, rel=1e-15)
-    assert r.recovery.m_as("") == pytest.approx(y * cf / f.m_as(""), rel=1e-9)
+    assert r.recovery_of("Cu", "conc").m_as("") == pytest.approx(
+        y * cf / f.m_as(""), rel=1e-9
+    )

@@ -9,8 +9,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from massbalance import Q_, Measured, reconcile
-from massbalance.reconcile import chain_measurements, critical_value
-from massbalance.reconcile._chain import chain_truth
+from massbalance.reconciliation import chain_measurements, critical_value
+from massbalance.reconciliation._chain import chain_truth
 
 
 def plausible(n, seed):

@@ -45,16 +45,15 @@ def compute(data):
     kind = case["kind"]
     out = {}
     if kind == "two_product":
+        e = case["element"]
         r = two_product(
-            parse_quantity(inputs["feed"]),
-            parse_quantity(inputs["conc"]),
-            parse_quantity(inputs["tail"]),
-            element=case["element"],
+            *({e: parse_quantity(inputs[k])} for k in ("feed", "conc", "tail"))
         )
-        for name in ("mass_pull", "tail_split", "recovery"):
-            out[name] = getattr(r, name)
-        out["ratio_of_concentration"] = r.ratio_of_concentration
-        out["enrichment_ratio"] = r.enrichment_ratio
+        out["mass_pull"] = r.mass_pull
+        out["tail_split"] = r.tail_split
+        out["recovery"] = r.recovery_of(e, "conc")
+        out["ratio_of_concentration"] = r.ratio_of_concentration[0]
+        out["enrichment_ratio"] = r.enrichment_ratio[0, 0]
     elif kind in ("three_product", "n_product"):
         names = case["products"]
         feed = grades(inputs["feed"])

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from massbalance.io.plant import read_plant
-from massbalance.reconcile import reconcile
+from massbalance.reconciliation import reconcile
 from massbalance.units import parse_quantity
 
 CASES = sorted((Path(__file__).parent / "reconcile").glob("*.toml"))

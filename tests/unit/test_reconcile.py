@@ -14,7 +14,7 @@ from massbalance import (
     UnitError,
     reconcile,
 )
-from massbalance.reconcile import chain_measurements, critical_value, undetectable
+from massbalance.reconciliation import chain_measurements, critical_value, undetectable
 
 
 def simple():

@@ -91,9 +91,20 @@ def test_to_canonical_refuses_bare_floats_and_wrong_dimensions():
     )
 
 
-def test_quantities_pickle_onto_the_one_registry():
-    q = pickle.loads(pickle.dumps(Q_(3.0, "tonne")))
-    assert q._REGISTRY is ureg
+def test_quantities_pickle_onto_the_one_registry_when_asked():
+    import pint
+
+    from massbalance.units import set_as_application_registry
+
+    previous = pint.get_application_registry().get()
+    assert previous is not ureg  # importing massbalance changed nothing
+    try:
+        set_as_application_registry()
+        q = pickle.loads(pickle.dumps(Q_(3.0, "tonne")))
+        assert q._REGISTRY is ureg
+    finally:
+        pint.set_application_registry(previous)
+    assert pint.get_application_registry().get() is previous
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,15 @@ import pint
 from .._typing import FloatArray, Quantity
 from ..errors import AssayError, FlowsheetError, InputError
 from ..flowsheet import Flowsheet
-from ..units import GRADE, MASS, Q_, to_canonical, ureg
+from ..units import (
+    GRADE,
+    MASS,
+    Q_,
+    check_trap_units,
+    on_registry,
+    to_canonical,
+    ureg,
+)
 
 __all__ = [
     "MASS_KEY",
@@ -156,6 +164,10 @@ def _fast_canonical(q: object, unit: pint.Unit, where: str) -> FloatArray:
     """``to_canonical`` with the conversion factor cached per unit (hot path)."""
     if not isinstance(q, pint.Quantity):
         return to_canonical(q, unit, name=where)  # raises UnitError
+    if q._REGISTRY is not ureg:  # another registry: read through the unit's name
+        q = on_registry(q, name=where)
+    element = where.split(" ")[0].rpartition(".")[2]  # "feed.Ag sd" -> "Ag"
+    check_trap_units(q, name=where, element=element)
     key = (q._units, unit)  # the UnitsContainer: hashable and cheap to read
     factor = _FACTORS.get(key)
     if factor is None:

@@ -12,7 +12,8 @@ import pint
 from .._typing import FloatArray, Quantity
 from ..errors import ConvergenceError, FlowsheetError, InputError
 from ..flowsheet import Flowsheet
-from ..units import GRADE, MASS, Q_, conversion_factor, ureg
+from ..uncertainty import Estimate
+from ..units import GRADE, MASS, Q_, conversion_factor
 from ._model import MASS_KEY, Measurements, Problem, build_problem, unit_label
 from ._solver import Solution, solve
 
@@ -29,33 +30,6 @@ Correction = Literal["sidak", "bonferroni", "none"]
 
 REDUNDANT = 1e-8  # redundancy below which a measurement is not redundant
 REDUNDANT_TEST = 1e-6  # below this, the measurement test is not computed
-
-
-@dataclass(frozen=True, slots=True)
-class Estimate:
-    """A reconciled or derived quantity and its standard deviation.
-
-    Attributes
-    ----------
-    value : pint.Quantity
-        The estimate. NaN if it is not observable.
-    sd : pint.Quantity
-        Its standard deviation (first order, from the final linearisation),
-        same unit as ``value``.
-    """
-
-    value: Quantity  #: the estimate
-    sd: Quantity  #: its standard deviation, same unit
-
-    def to(self, unit: str | pint.Unit) -> Estimate:
-        """Return the estimate in another unit."""
-        return Estimate(self.value.to(unit), self.sd.to(unit))
-
-    def __format__(self, spec: str) -> str:
-        value = self.value.magnitude
-        sd = self.sd.m_as(self.value.units)
-        unit = unit_label(ureg.Unit(self.value.units))
-        return f"{value:{spec or '.6g'}} ± {sd:{spec or '.2g'}} {unit}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
