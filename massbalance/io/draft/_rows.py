@@ -38,7 +38,7 @@ def _cell_unit(cell: str) -> str | None:
 
 
 def _reading(
-    vocab: Vocabulary, label: str, ctx: _Context
+    vocab: Vocabulary, label: str, ctx: _Context, percent: bool = False
 ) -> tuple[str | None, str | None, str | None, str | None, list[str]]:
     """(kind, stream, element, unit, doubts) of a data row's label."""
     doubts: list[str] = []
@@ -51,7 +51,7 @@ def _reading(
         if not any(a <= s and e <= b for a, b in spans)
     ]
     element = elements[0] if elements else None
-    unit = _unit(vocab, label)
+    unit = _unit(vocab, label) or ("%" if percent else None)
     own_kind = vocab.kinds.first(label)
     kind = own_kind or ctx.kind
     if stream is None and own_kind in (None, "grade", "mass") and ctx.stream:
@@ -61,7 +61,7 @@ def _reading(
     ):
         if unit in _MASS_OF_METAL and element:
             kind = "contained"
-        elif unit in _GRADE_UNITS and element:
+        elif (unit in _GRADE_UNITS and element) or (unit == "%" and element and stream):
             kind = "grade"
         elif unit in _MASS_UNITS or (unit is None and element is None and stream):
             kind = "mass"
@@ -76,6 +76,8 @@ def _reading(
         and unit in (*_MASS_UNITS, None)
     ):
         kind = "mass"
+    if stream_hits and element is None and unit in _MASS_UNITS and own_kind is None:
+        kind = "mass"  # "Ore tonnes processed" is a mass in any section
     if kind == "throughput":
         unit = unit if unit not in _MASS_UNITS else "tpd"
     if kind == "grade" and stream is None:
@@ -171,7 +173,8 @@ def read_table(
                     f"{row.where}: section {row.label!r} not recognised"
                 )
             continue
-        reading = _reading(vocab, label, ctx)
+        percent = any("%" in c for c in row.cells)
+        reading = _reading(vocab, label, ctx, percent)
         readings.append((row, reading))
         kind, stream = reading[0], reading[1]
         if (

@@ -80,6 +80,8 @@ def _split_line(line: str) -> tuple[str, tuple[str, ...]]:
         if re.match(r"^ {2,}\S", line):
             return "", tuple(parts)
         return parts[0], tuple(parts[1:])
+    if re.match(r"^(?: |\u00a0){2,}\S", line) and not is_value(stripped):
+        return "", (stripped,)
     tokens = stripped.split()
     cells: list[str] = []
     while tokens and (is_value(tokens[-1]) or is_nil(tokens[-1])):
@@ -108,7 +110,10 @@ def read_text(text: str, name: str = "<text>") -> Document:
             rows.append(Row("", (), f"line {number}", blank=True))
             continue
         label, cells = _split_line(line)
-        prose_like = len(line) > 100 and sum(is_value(c) for c in cells) == 0
+        aligned = "\t" in line or re.search(r"\S {3,}\S", line.strip())
+        prose_like = (
+            len(line) > 100 and not aligned and sum(is_value(c) for c in cells) == 0
+        )
         if prose_like or (not cells and len(line) > 100):
             end_paragraph()
             doc.prose.append(line.strip())

@@ -51,7 +51,9 @@ def _header_cells(row: Row) -> list[str] | None:
     full = " ".join([row.label, *row.cells])
     tokens = _PERIOD_TOKEN.findall(full)
     rest = _PERIOD_TOKEN.sub(" ", full)
-    if len(tokens) >= 2 and not re.search(r"\d", rest) and len(rest.split()) <= 6:
+    if (len(tokens) >= 2 or (tokens and not rest.strip())) and (
+        not re.search(r"\d", rest) and len(rest.split()) <= 6
+    ):
         return [" ".join(t.split()) for t in tokens]
     return None
 
