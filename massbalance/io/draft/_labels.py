@@ -82,6 +82,7 @@ class Vocabulary:
     units: _Phrases
     streams: _Phrases
     kinds: _Phrases
+    scales: _Phrases
     feeds: frozenset[str]
     concentrate_of: dict[str, str]
 
@@ -89,9 +90,10 @@ class Vocabulary:
 def _merge(base: dict[str, Any], extra: dict[str, Any], where: str) -> dict[str, Any]:
     out = {k: dict(v) for k, v in base.items()}
     for section, table in extra.items():
-        if section not in ("elements", "units", "streams", "kinds"):
+        if section not in ("elements", "units", "streams", "kinds", "scales"):
             raise ReleaseFormatError(
-                f"{where}: unknown section [{section}] (elements, units, streams, kinds)",
+                f"{where}: unknown section [{section}] "
+                "(elements, units, streams, kinds, scales)",
                 where,
                 section,
             )
@@ -145,6 +147,7 @@ def _load(extra_path: str | None) -> Vocabulary:
         units=_Phrases.build(data["units"]),
         streams=_Phrases.build({k: v.get("labels", []) for k, v in streams.items()}),
         kinds=_Phrases.build(data["kinds"]),
+        scales=_Phrases.build(data.get("scales", {})),
         feeds=frozenset(k for k, v in streams.items() if v.get("feed")),
         concentrate_of={v["element"]: k for k, v in streams.items() if "element" in v},
     )

@@ -40,6 +40,7 @@ _QUARTER = re.compile(
     r"|\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of)?\s+(?:calendar\s+|fiscal\s+)?(\d{4})\b",
     re.I,
 )
+_CAL_QUARTER = re.compile(r"\bC?(\d{4})\s*-\s*Q([1-4])\b", re.I)
 _HALF = re.compile(r"\bH([12])\s*['’]?(\d{4}|\d{2})\b|\b(\d{4})\s*H([12])\b", re.I)
 _FULL_YEAR = re.compile(
     r"\b(?:FY|full[\s-]year|year)\s*['’]?(\d{4}|\d{2})\b|\b(\d{4})\s*(?:FY|full[\s-]year)\b|\byear ended\b",
@@ -142,16 +143,18 @@ def _date(text: str) -> dt.date | None:
     return None
 
 
-def parse_header(text: str, *, ytd_end_month: int | None = None) -> Column:
+def parse_header(
+    text: str, *, ytd_end_month: int | None = None, ytd_year: int | None = None
+) -> Column:
     """Read one column header.
 
     Parameters
     ----------
     text : str
         The header as printed, its rows joined by spaces.
-    ytd_end_month : int, optional
-        The month a bare "YTD 2021" column ends in (taken from the table's
-        quarter columns).
+    ytd_end_month, ytd_year : int, optional
+        The month a bare "YTD 2021" column ends in, and the year of a "YTD"
+        column that prints none (taken from the table's quarter columns).
 
     Examples
     --------
@@ -181,6 +184,10 @@ def parse_header(text: str, *, ytd_end_month: int | None = None) -> Column:
             else:
                 return period_between(_months_back(end, 3), end, header, False)
         return period_between(_months_back(end, months), end, header, True)
+    m = _CAL_QUARTER.search(header)
+    if m:
+        col = quarter(int(m.group(1)), int(m.group(2)))
+        return Column(col.kind, col.id, col.start, col.end, header)
     m = _QUARTER.search(header)
     if m:
         if m.group(1):
@@ -210,8 +217,8 @@ def parse_header(text: str, *, ytd_end_month: int | None = None) -> Column:
     if m and (m.group(1) or m.group(2)):
         y = _year(m.group(1) or m.group(2))
         return period_between(dt.date(y, 1, 1), dt.date(y, 12, 31), header, True)
-    if _YTD.search(header) and year_match:
-        y = int(year_match.group(1))
+    if _YTD.search(header) and (year_match or ytd_year):
+        y = int(year_match.group(1)) if year_match else int(ytd_year or 0)
         month = ytd_end_month or 12
         return period_between(
             dt.date(y, 1, 1), _month_end(y, month), header, ytd_end_month is not None

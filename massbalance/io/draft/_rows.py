@@ -80,6 +80,12 @@ def _reading(
         kind = "mass"  # "Ore tonnes processed" is a mass in any section
     if kind == "throughput":
         unit = unit if unit not in _MASS_UNITS else "tpd"
+    elif unit is not None and unit not in ("%",):
+        for inner in reversed(re.findall(r"\(([^()]*)\)", label)):
+            scale = vocab.scales.first(inner.strip())
+            if scale:
+                unit = f"{scale} {unit}"
+                break
     if kind == "grade" and stream is None:
         doubts.append(
             "the stream this grade belongs to is not named; read as the mill feed"
@@ -160,7 +166,8 @@ def read_table(
         if row.blank:
             continue
         if not any(c for c in row.cells):
-            stream = vocab.streams.first(label)
+            named = {s for s, *_ in vocab.streams.find(label)}
+            stream = vocab.streams.first(label) if len(named) == 1 else None
             kind = vocab.kinds.first(label)
             if stream or kind:
                 if stream:

@@ -105,7 +105,7 @@ def read_text(text: str, name: str = "<text>") -> Document:
 
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
-        if not line.strip():
+        if not line.strip() or re.fullmatch(r"\s*[-=_]{5,}\s*", line):
             end_paragraph()
             rows.append(Row("", (), f"line {number}", blank=True))
             continue

@@ -12,7 +12,7 @@ from ._sources import Row, is_nil, is_value
 __all__ = ["Table", "find_tables"]
 
 _PERIOD_TOKEN = re.compile(
-    r"(?:Q[1-4]\s*(?:FY\s*)?['’]?\s*(?:\d{4}|\d{2})|\d{4}\s*Q[1-4]|[1-4]Q\s*['’]?(?:\d{4}|\d{2})"
+    r"(?:[CF]?\d{4}\s*-\s*Q[1-4]|Q[1-4]\s*(?:FY\s*)?['’]?\s*(?:\d{4}|\d{2})|\d{4}\s*Q[1-4]|[1-4]Q\s*['’]?(?:\d{4}|\d{2})"
     r"|H[12]\s*['’]?\d{2,4}|\d{4}\s*H[12]|\d{1,2}[\s-]*(?:months?|mos?)\.?\s+\d{4}"
     r"|(?:FY|YTD)\s*['’]?\d{2,4}|\d{4}\s*(?:FY|YTD)|%\s*change|%\s*chg|change\s*%|variance|%\s*var"
     r"|(?<![\d,.])(?:19[5-9]\d|20\d\d)(?![\d,.%]))",
@@ -52,9 +52,12 @@ def _header_cells(row: Row) -> list[str] | None:
     tokens = _PERIOD_TOKEN.findall(full)
     rest = _PERIOD_TOKEN.sub(" ", full)
     if (len(tokens) >= 2 or (tokens and not rest.strip())) and (
-        not re.search(r"\d", rest) and len(rest.split()) <= 6
+        not re.search(r"\d", rest) and len(re.findall(r"[A-Za-z]+", rest)) <= 6
     ):
-        return [" ".join(t.split()) for t in tokens]
+        first = _PERIOD_TOKEN.search(full)
+        lead = full[: first.start()].strip() if first else ""
+        cells = [" ".join(t.split()) for t in tokens]
+        return [lead, *cells] if lead else cells
     return None
 
 
@@ -99,13 +102,16 @@ def _columns(headers: list[list[str]], width: int) -> list[Column]:
     spread = [_spread(h, width) for h in headers]
     texts = [" ".join(h[j] for h in spread if h[j]) for j in range(width)]
     first = [parse_header(t) for t in texts]
-    months = [
-        c.end.month
-        for c in first
-        if c.kind == "period" and c.end and c.id.endswith(tuple("1234")) and "Q" in c.id
+    quarters = [c.end for c in first if c.kind == "period" and c.end and "Q" in c.id]
+    latest = max(quarters) if quarters else None
+    return [
+        parse_header(
+            t,
+            ytd_end_month=latest.month if latest else None,
+            ytd_year=latest.year if latest else None,
+        )
+        for t in texts
     ]
-    ytd_end = max(months) if months else None
-    return [parse_header(t, ytd_end_month=ytd_end) for t in texts]
 
 
 def find_tables(rows: list[Row], where: str) -> list[Table]:
@@ -158,6 +164,9 @@ def find_tables(rows: list[Row], where: str) -> list[Table]:
                 if headers or skipped_blank >= 2:
                     break
                 skipped_blank += 1
+                k -= 1
+                continue
+            if re.fullmatch(r"[-=_\s]+", row.label) and not any(row.cells):
                 k -= 1
                 continue
             cells = _header_cells(row)

@@ -40,8 +40,10 @@ def quantity_keys(release: Release) -> list[tuple[object, ...]]:
     """Each figure as (period dates, kind, element, role, printed number, unit).
 
     Stream and period names are left out (a draft may name them otherwise):
-    a period is its dates, a stream its role and, for a concentrate, nothing
-    more; the kind and element come from the figure id.
+    a period is its dates, a stream its role (feed, product, other); the kind
+    and element come from the figure id. The streams a recovery or contained
+    metal goes to are left out too (the check compares them through its
+    verdict).
     """
     out: list[tuple[object, ...]] = []
     for period in release.periods.values():
@@ -60,7 +62,7 @@ def quantity_keys(release: Release) -> list[tuple[object, ...]]:
         for metal in (*period.recoveries, *period.contained):
             kind = metal.key.split(".")[0]
             for f in metal.figures:
-                out.append((when, kind, metal.element, len(metal.streams), *printed(f)))
+                out.append((when, kind, metal.element, None, *printed(f)))
     for change in release.changes:
         kind = change.figure.split(".")[0]
         frm, to = release.periods[change.from_period], release.periods[change.to_period]
@@ -74,4 +76,27 @@ def quantity_keys(release: Release) -> list[tuple[object, ...]]:
                     *printed(f),
                 )
             )
+    return out
+
+
+def coverage(hand: Release, draft: Release) -> tuple[int, int]:
+    """How many of ``hand``'s figures ``draft`` holds as the same quantity."""
+    pool = list(quantity_keys(draft))
+    found = 0
+    keys = quantity_keys(hand)
+    for key in keys:
+        if key in pool:
+            pool.remove(key)
+            found += 1
+    return found, len(keys)
+
+
+def invented(source_text: str, draft: Release) -> list[str]:
+    """The drafted figures whose printed number does not occur in the source."""
+    digits = source_text.replace("\u00a0", " ")
+    out = []
+    for fid, f in figures(draft):
+        number = f.text.lstrip("(-−").split()[0].rstrip("%)")
+        if number not in digits:
+            out.append(f"{fid} = {f.text}")
     return out
