@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ._labels import Vocabulary
 from ._model import Draft, DraftChange, DraftPeriod, Entry
-from ._periods import Column, quarter
+from ._periods import Column, _month_end, period_between, quarter
 
 __all__ = ["current_period", "read_prose"]
 
@@ -64,6 +65,24 @@ def _resolve(text: str, current: DraftPeriod | None) -> Column | None:
     if cur_y is None or cur_q is None:
         return None
     m = re.search(
+        r"\bfirst\s+(three|six|nine|3|6|9)\s+months\s+of\s+(?:the\s+year|(\d{4}))", t
+    )
+    if m:
+        months = {"three": 3, "six": 6, "nine": 9}.get(m.group(1)) or int(m.group(1))
+        year = int(m.group(2)) if m.group(2) else cur_y
+        return period_between(
+            dt.date(year, 1, 1), _month_end(year, months), m.group(0), True
+        )
+    m = re.search(r"\bfirst\s+(two|three)\s+quarters\b", t)
+    if m:
+        months = 6 if m.group(1) == "two" else 9
+        return period_between(
+            dt.date(cur_y, 1, 1), _month_end(cur_y, months), m.group(0), True
+        )
+    m = re.search(r"\b(first|second|third|fourth)\s+quarter\b(?!\s+of)", t)
+    if m and re.search(r"\bthe\s+(?:first|second|third|fourth)\s+quarter", t):
+        return quarter(cur_y, _ORD[m.group(1)])
+    m = re.search(
         r"\b(first|second|third|fourth)\s+quarter\s+of\s+(?:last|the\s+prior|the\s+previous)\s+year",
         t,
     )
@@ -93,11 +112,22 @@ def _period_near(
 ) -> Column | None:
     """The period phrase after a number (up to the next number), else before it."""
     after_end = min([s for s in stops if s > end] + [len(sentence)])
-    found = _resolve(sentence[end:after_end], current)
+    after = sentence[end:after_end]
+    # "326,706 oz (Q3 2020 - 326,909 oz)": the bracket names the next amount's period
+    found = None if re.match(r"\s*\(", after) else _resolve(after, current)
     if found is not None:
         return found
     before_start = max([s for s in stops if s < start] + [0])
-    return _resolve(sentence[before_start:start], current)
+    found = _resolve(sentence[before_start:start], current)
+    if found is not None:
+        return found
+    # "7.355 million pounds copper and 10,009 ounces gold produced during the
+    # first quarter of 2024": the period closes the clause
+    rest = sentence[end:]
+    clause = re.split(r"\bcompared\b|\bversus\b|;", rest, maxsplit=1)[0]
+    if re.search(r"\(", after):
+        return None
+    return _resolve(clause, current)
 
 
 def _period(draft: Draft, col: Column, source: str) -> DraftPeriod:
@@ -126,6 +156,69 @@ def _elements_before(vocab: Vocabulary, text: str) -> list[str]:
     for el, *_ in vocab.elements.find(text.lower()):
         if el not in out and len(el) > 0:
             out.append(el)
+    return out
+
+
+def _home(vocab: Vocabulary, draft: Draft, element: str) -> tuple[str, ...]:
+    """The streams metal stated only in the text is put in, as the table reads them."""
+    for period in draft.periods.values():
+        entry = period.find("contained", element)
+        if entry is not None and entry.streams:
+            return entry.streams
+    own = vocab.concentrate_of.get(element)
+    return (own,) if own else ("conc",)
+
+
+def _element_of(vocab: Vocabulary, sentence: str, start: int, end: int) -> str | None:
+    """The element an amount is of: named right after it, else just before it."""
+    after = re.match(r"\s+(?:of\s+)?([A-Za-z]+)", sentence[end:])
+    if after:
+        found = vocab.elements.find(after.group(1).lower())
+        if found:
+            return found[0][0]
+    before = _elements_before(vocab, sentence[max(0, start - 40) : start])
+    return before[-1] if before else None
+
+
+class _Match:
+    """A piece of a sentence standing for one amount of a "respectively" list."""
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self._start, self._end = text, start, end
+
+    def group(self, _: int = 0) -> str:
+        return self.text
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+_PAIR = re.compile(
+    rf"(?<![\w.,])({_NUM})(\s+(?:million|thousand))?\s+and\s+({_NUM})(\s+(?:million|thousand))?\s+({_METAL_UNIT})\b",
+    re.I,
+)
+
+
+def _respectively(
+    vocab: Vocabulary, sentence: str, stops: list[int], current: DraftPeriod | None
+) -> list[tuple[_Match, str, Column | None]]:
+    """ "Lead and zinc production ... were 4.5 million and 1.2 million pounds, respectively"."""
+    if "respectively" not in sentence.lower():
+        return []
+    out: list[tuple[_Match, str, Column | None]] = []
+    for m in _PAIR.finditer(sentence):
+        els = _elements_before(vocab, sentence[: m.start()])
+        if len(els) < 2:
+            continue
+        unit = m.group(5)
+        col = _period_near(sentence, m.start(), m.end(), stops, current)
+        first = f"{m.group(1)}{m.group(2) or ''} {unit}"
+        second = f"{m.group(3)}{m.group(4) or ''} {unit}"
+        out.append((_Match(first, m.start(1), m.start(1) + 1), els[-2], col))
+        out.append((_Match(second, m.start(3), m.end()), els[-1], col))
     return out
 
 
@@ -165,35 +258,69 @@ def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
                 used = True
         # production of metal
         last: tuple[DraftPeriod, str] | None = None
+        prev_end = 0
+        amounts = []
         for m in _AMOUNT.finditer(sentence):
-            window = sentence[max(0, m.start() - 60) : m.end() + 25]
-            if not re.search(r"produc|output", window, re.I):
+            if not re.search(r"produc|output", sentence, re.I):
                 continue
             if re.match(r"\s+per\b", sentence[m.end() :]):
                 continue
-            before = sentence[max(0, m.start() - 40) : m.start()]
-            after = sentence[m.end() : m.end() + 20]
-            els = (
-                _elements_before(vocab, before)[-1:]
-                or _elements_before(vocab, after)[:1]
-            )
-            if not els:
+            el = _element_of(vocab, sentence, m.start(), m.end())
+            if (
+                el is None
+                and amounts
+                and re.match(r"\s*\(", sentence[amounts[-1][0].end() : m.start()])
+            ):
+                el = amounts[-1][1]  # "326,706 oz (Q3 2020 - 326,909 oz)"
+            if el is None:
                 continue
-            col = _period_near(sentence, m.start(), m.end(), stops, current)
+            amounts.append(
+                (m, el, _period_near(sentence, m.start(), m.end(), stops, current))
+            )
+        amounts += _respectively(vocab, sentence, stops, current)
+        amounts.sort(key=lambda a: a[0].start())
+        others = {c.id for _, _, c in amounts if c is not None}
+        previous: Column | None = None
+        for m, el, col in amounts:
+            doubt = None
+            if (
+                col is None
+                and previous is not None
+                and not re.search(
+                    r"compared|versus|\bvs\b", sentence[prev_end : m.start()], re.I
+                )
+            ):
+                col = previous
+            if col is None and current is not None and others - {current.id}:
+                col = Column("period", current.id, current.start, current.end)
+                doubt = "the sentence names no period for this figure; read as the release's own"
+            prev_end = m.end()
             if col is None:
                 continue
+            previous = col
             period = _period(draft, col, source)
             text = m.group(0)
-            old = period.find("contained", els[0])
+            old = period.find("contained", el)
             if old is not None:
                 old.also.append((text, source))
+                if doubt:
+                    old.checks.append(doubt)
             else:
-                entry = Entry(period.id, "contained", text, source, element=els[0])
+                entry = Entry(
+                    period.id,
+                    "contained",
+                    text,
+                    source,
+                    element=el,
+                    streams=_home(vocab, draft, el),
+                )
                 entry.checks.append(
                     "stated only in the text: check the streams it is in"
                 )
+                if doubt:
+                    entry.checks.append(doubt)
                 period.entries.append(entry)
-            last = (period, els[0])
+            last = (period, el)
             used = True
         # % changes
         percents = [

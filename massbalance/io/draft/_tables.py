@@ -33,19 +33,8 @@ class Table:
 def _header_cells(row: Row) -> list[str] | None:
     """The column headers a row holds, or None if it is not a header row."""
     cells = [c for c in row.cells if c]
-    if (
-        not row.label
-        and cells
-        and not any(is_value(c) and not _YEAR_CELL.match(c) for c in cells)
-    ):
-        return list(row.cells)
-    if (
-        row.cells
-        and all(
-            (not c) or _YEAR_CELL.match(c) or not (is_value(c) or is_nil(c))
-            for c in row.cells
-        )
-        and any(parse_header(c).kind != "unknown" for c in cells)
+    if cells and not any(
+        (is_value(c) and not _YEAR_CELL.match(c)) or is_nil(c) for c in cells
     ):
         return list(row.cells)
     full = " ".join([row.label, *row.cells])
