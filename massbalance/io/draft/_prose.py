@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from ._labels import Vocabulary
 from ._model import Draft, DraftChange, DraftPeriod, Entry
@@ -259,7 +260,7 @@ def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
         # production of metal
         last: tuple[DraftPeriod, str] | None = None
         prev_end = 0
-        amounts = []
+        amounts: list[tuple[Any, str, Column | None]] = []
         for m in _AMOUNT.finditer(sentence):
             if not re.search(r"produc|output", sentence, re.I):
                 continue
