@@ -7,6 +7,7 @@ when called.
 
 from __future__ import annotations
 
+from .draft import draft_release
 from .plant import PlantData, read_plant
 from .release import loads_release, read_release
 from .release_estimate import (
@@ -28,6 +29,7 @@ __all__ = [
     "FigureEstimate",
     "PlantData",
     "ReleaseEstimate",
+    "draft_release",
     "estimate_release",
     "loads_release",
     "read_plant",
