@@ -58,7 +58,7 @@ def bench_seed(repeat: int) -> tuple[float, float]:
     return first, statistics.median(times)
 
 
-def bench_screen(n: int, jobs: list[int]) -> dict[int, float]:
+def bench_screen(n: int, jobs: list[int], rounds: int = 2) -> dict[int, float]:
     sources = [ROOT / "examples" / "alexco-2012-q1.toml"]
     sources += sorted((ROOT / "tests" / "reference" / "releases").glob("*.toml"))
     folder = Path(tempfile.mkdtemp(prefix="mb-screen-"))
@@ -66,16 +66,17 @@ def bench_screen(n: int, jobs: list[int]) -> dict[int, float]:
         for k in range(n):
             src = sources[k % len(sources)]
             shutil.copy(src, folder / f"{k:03d}-{src.name}")
-        out: dict[int, float] = {}
-        for j in jobs:
-            t = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-m", "massbalance", "check", str(folder),
-                 "--jobs", str(j), "--format", "csv"],
-                capture_output=True, check=False, cwd=ROOT,
-            )  # fmt: skip
-            out[j] = time.perf_counter() - t
-        return out
+        runs: dict[int, list[float]] = {j: [] for j in jobs}
+        for _ in range(rounds):  # interleaved, so that a change of load hits both
+            for j in jobs:
+                t = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-m", "massbalance", "check", str(folder),
+                     "--jobs", str(j), "--format", "csv"],
+                    capture_output=True, check=False, cwd=ROOT,
+                )  # fmt: skip
+                runs[j].append(time.perf_counter() - t)
+        return {j: min(ts) for j, ts in runs.items()}
     finally:
         shutil.rmtree(folder)
 
@@ -87,7 +88,10 @@ def main() -> None:
     args = parser.parse_args()
     first, warm = bench_seed(args.repeat)
     screen = bench_screen(args.files, [1, 2])
-    print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    load = os.getloadavg()[0]
+    print(
+        f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}, load {load:.1f}"
+    )
     print()
     print("| measurement | time | goal |")
     print("|---|---|---|")
@@ -97,8 +101,8 @@ def main() -> None:
     print(
         f"| draft the seed's text, warm (median of {args.repeat}) | {warm * 1e3:.1f} ms | < 50 ms |"
     )
-    print(f"| check {args.files} files, --jobs 1 | {screen[1]:.1f} s | |")
-    print(f"| check {args.files} files, --jobs 2 | {screen[2]:.1f} s | |")
+    print(f"| check {args.files} files, --jobs 1 (best of 2) | {screen[1]:.1f} s | |")
+    print(f"| check {args.files} files, --jobs 2 (best of 2) | {screen[2]:.1f} s | |")
     print(
         f"| speed-up of --jobs 2 over --jobs 1 (same run) | {screen[1] / screen[2]:.2f}x | >= 1.6x |"
     )

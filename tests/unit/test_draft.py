@@ -162,3 +162,38 @@ def test_user_labels_extend_the_vocabulary(tmp_path):
         text.replace("Silver head (g/t)\t899\t829\n", ""), labels=labels
     )
     assert release.periods["2012Q1"].streams["crushed"].mass[0].text == "21,251 t"
+
+
+def test_xlsx_cells_read_as_their_format_prints_them(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl", reason="the draft extra is absent")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["", "Q1 2012", "Q1 2011"])
+    sheet.append(["Ore tonnes processed", 21251, 18050])
+    sheet.append(["Silver grade (g/t)", 899, 829])
+    sheet.append(["Lead grade (%)", 0.113, 0.1])
+    for cell in ("B2", "C2"):
+        sheet[cell].number_format = "#,##0"
+    for cell in ("B4", "C4"):
+        sheet[cell].number_format = "0.0%"
+    path = tmp_path / "table.xlsx"
+    book.save(path)
+    release, _ = draft_release(path)
+    feed = release.periods["2011Q1"].streams["ore_processed"]
+    assert feed.mass[0].text == "18,050 t"
+    assert feed.grades["Ag"][0].text == "829 g/t"
+    assert feed.grades["Pb"][0].text == "10.0%"
+
+
+def test_csv_source(tmp_path):
+    path = tmp_path / "table.csv"
+    path.write_text(
+        ',Q2 2021,Q1 2021\n"Tonnes milled (dmt)","230,656","203,479"\n'
+        '"Silver grade (g/t)",322,261\n',
+        encoding="utf-8",
+    )
+    release, notes = draft_release(path)
+    assert notes.kind == "csv"
+    assert (
+        release.periods["2021Q2"].streams["ore_processed"].mass[0].text == "230,656 t"
+    )

@@ -9,11 +9,13 @@ layer, the ``draft`` extra).
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from ...errors import InputError
 
@@ -256,15 +258,21 @@ def _excel_text(value: object, number_format: str) -> str:
     return format(value, f"{comma}.{decimals}f")
 
 
-def read_xlsx(path: Path) -> Document:
-    """Every sheet of a workbook as a table, numbers as their cell format prints them."""
+def _extra(module: str, kind: str, path: Path) -> Any:
+    """Import a module of the ``draft`` extra, or say how to install it."""
     try:
-        import openpyxl
+        return importlib.import_module(module)
     except ImportError as err:  # pragma: no cover - depends on the extra
         raise InputError(
-            f"{path}: reading XLSX needs the 'draft' extra (pip install massbalance[draft])",
+            f"{path}: reading {kind} needs the 'draft' extra "
+            "(pip install massbalance[draft])",
             str(path),
         ) from err
+
+
+def read_xlsx(path: Path) -> Document:
+    """Every sheet of a workbook as a table, numbers as their cell format prints them."""
+    openpyxl = _extra("openpyxl", "XLSX", path)
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     doc = Document("xlsx", str(path))
     for sheet in book.worksheets:
@@ -279,13 +287,7 @@ def read_xlsx(path: Path) -> Document:
 
 def read_pdf(path: Path) -> Document:
     """The text layer of a PDF, laid out by position, read as plain text."""
-    try:
-        import pdfplumber
-    except ImportError as err:  # pragma: no cover - depends on the extra
-        raise InputError(
-            f"{path}: reading PDF needs the 'draft' extra (pip install massbalance[draft])",
-            str(path),
-        ) from err
+    pdfplumber = _extra("pdfplumber", "PDF", path)
     with pdfplumber.open(path) as pdf:
         pages = [page.extract_text(layout=True) or "" for page in pdf.pages]
     doc = read_text("\n".join(pages), str(path))
