@@ -80,7 +80,7 @@ _MONTH_NO = {
     )
 }
 _ISSUER = re.compile(
-    r"\b((?:[A-Z][\w&'.-]*\s+){0,5}?(?:Corp\.|Corporation|Inc\.|Ltd\.?|Limited|PLC|plc|Mining|Resources|Metals|Minerals|Gold|Silver)(?:\s+(?:Corp\.|Inc\.|Ltd\.?|Limited|Corporation|PLC))?)"
+    r"\b((?:[A-Z][\w&'.-]*\s+){1,5}?(?:Corp\.|Corporation|Inc\.|Ltd\.?|Limited|PLC|plc|Mining|Resources|Metals|Minerals|Gold|Silver)(?:\s+(?:Corp\.|Inc\.|Ltd\.?|Limited|Corporation|PLC))?)"
 )
 
 

@@ -16,6 +16,11 @@ _CELL_FOOTNOTE = re.compile(r"\s*(?:\(\d\)|\*+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)$"
 _MASS_OF_METAL = {"oz", "koz", "Moz", "lb", "klb", "Mlb", "kg", "g"}
 _GRADE_UNITS = {"g/t", "opt", "ppm"}
 _MASS_UNITS = {"t", "kt", "Mt", "st"}
+_MONEY = re.compile(
+    r"\bprice|\bcost|\brevenue|\$|\bUSD\b|\bUS\$|\bC\$|\bper (?:ounce|pound|oz|lb)\b",
+    re.I,
+)
+_TONS = re.compile(r"\btons?\b", re.I)
 
 
 @dataclass
@@ -203,6 +208,13 @@ def read_table(
         s for _, (k, s, *_r) in readings if k in ("mass", "grade") and s in vocab.feeds
     ]
     for row, (kind, stream, element, unit, doubts) in readings:
+        if _MONEY.search(row.label) or (
+            unit is None and _TONS.search(row.label) and kind == "mass"
+        ):
+            # prices and costs are not production; "tons" may be short tons
+            # or tonnes: both are kept as comments, for a pin in [release.units]
+            draft.unread.append(_verbatim(row))
+            continue
         if (
             kind is None
             or (kind in ("grade", "recovery", "contained") and element is None)
@@ -222,8 +234,11 @@ def read_table(
                 draft.unread.append(_verbatim(row))
                 break
             entry_unit = _cell_unit(cell) or unit
+            assumed = None
             if entry_unit is None:
                 entry_unit = {"recovery": "%", "mass": "t"}.get(kind)
+                if kind == "mass":
+                    assumed = "no unit printed for this mass; read as tonnes"
             source = f'{row.where} "{row.label}", column "{cols[j].header}"'
             entry = Entry(
                 period.id,
@@ -238,6 +253,8 @@ def read_table(
                 element=element if kind != "mass" else None,
             )
             entry.checks.extend(doubts)
+            if assumed:
+                entry.checks.append(assumed)
             if entry_unit is None:
                 entry.checks.append("no unit printed in the row or its cell")
             if kind in ("recovery", "contained") and element is not None:
