@@ -191,7 +191,7 @@ def draft_release(
 
     Examples
     --------
-    >>> release, notes = draft_release("../shared/seeds/000_2d7d3e0911ae9488.txt")  # doctest: +SKIP
+    >>> release, notes = draft_release("alexco-2012-q1.txt")  # doctest: +SKIP
     >>> sorted(release.periods)  # doctest: +SKIP
     ['2011Q1', '2011Q4', '2012Q1']
     """
