@@ -100,12 +100,13 @@ def _add_check(subparsers: _Subparsers) -> None:
     parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
     parser.add_argument("--output", "-o", help="write the report here (atomically)")
     parser.set_defaults(handler=_run_check)
+    _add_check_screening(parser)
 
 
 def _run_check(args: argparse.Namespace) -> int:
     if args.max_culprits < 1:
         raise InputError(f"--max-culprits {args.max_culprits}: must be at least 1")
-    release = read_release(args.file)
+    release = _load_release(args)
     try:
         report = check_release(
             release,
@@ -366,9 +367,152 @@ def _run_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- draft, and check on published sources and on many files ---------------
+
+
+def _add_draft(subparsers: _Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "draft",
+        help="draft a release file from a release as published (text, HTML, CSV, PDF)",
+        description=(
+            "Read a production release as published (plain text copied from a "
+            "PDF or a web page, HTML, CSV, XLSX, PDF) and write a release file: "
+            "every figure as printed, a comment on each line naming its table "
+            "row and column or its sentence, '# CHECK:' on every reading that "
+            "was assumed (listed on stderr). Exit 0 draft written, 2 no "
+            "production table found or unreadable source."
+        ),
+    )
+    parser.add_argument("source", type=Path, help="the release as published")
+    parser.add_argument(
+        "-o", "--output", help="write the draft here (atomically; default stdout)"
+    )
+    parser.add_argument(
+        "--labels", type=Path, help="a TOML file of row and column labels to add"
+    )
+    parser.set_defaults(handler=_run_draft)
+
+
+def _run_draft(args: argparse.Namespace) -> int:
+    from .io.draft import draft_text
+
+    drafted = draft_text(args.source, labels=args.labels)
+    emit(args, drafted.toml, inputs=[args.source])
+    _report_checks("draft", drafted.notes.checks, drafted.notes.source)
+    return EXIT_OK
+
+
+def _report_checks(command: str, checks: Sequence[str], source: str) -> None:
+    word = "reading needs" if len(checks) == 1 else "readings need"
+    print(
+        f"massbalance {command}: drafted {source}: {len(checks)} {word} a look",
+        file=sys.stderr,
+    )
+    for line in checks:
+        print(f"  CHECK: {line}", file=sys.stderr)
+
+
+def _add_check_screening(parser: argparse.ArgumentParser) -> None:
+    """``check`` on sources to draft, and on many files at once."""
+    parser.add_argument(
+        "more", nargs="*", type=Path, metavar="FILE", help="more files or folders"
+    )
+    parser.add_argument(
+        "--save-draft",
+        type=Path,
+        metavar="FILE",
+        help="keep the draft of a published source here",
+    )
+    parser.add_argument(
+        "--labels", type=Path, help="a TOML file of row and column labels to add"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes for several files (default: the CPU count)",
+    )
+    for action in parser._actions:
+        if action.dest == "format" and action.choices is not None:
+            action.choices = [*action.choices, "csv"]
+    parser.set_defaults(handler=_run_check_files)
+
+
+def _load_release(args: argparse.Namespace) -> Any:
+    """The release of ``args.file``: read, or drafted when it is not TOML."""
+    if Path(args.file).suffix.lower() == ".toml":
+        if getattr(args, "save_draft", None):
+            raise InputError("--save-draft applies to a source that is not TOML")
+        return read_release(args.file)
+    from .io.draft import draft_text, loads_release
+
+    drafted = draft_text(args.file, labels=getattr(args, "labels", None))
+    if getattr(args, "save_draft", None):
+        write_atomic(args.save_draft, drafted.toml, protect=[args.file])
+    print(
+        f"massbalance check: checked a draft of {args.file}, not a file written "
+        f"by hand; {len(drafted.notes.checks)} readings need a look "
+        "(massbalance draft lists them)",
+        file=sys.stderr,
+    )
+    return loads_release(drafted.toml, path=f"draft of {args.file}")
+
+
+def _screen_files(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _run_check_files(args: argparse.Namespace) -> int:
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    from .io.draft import screen
+    from .io.draft.render import render_screen
+
+    paths = [args.file, *args.more]
+    if len(paths) == 1 and not args.file.is_dir():
+        if args.format == "csv":
+            raise InputError("--format csv is for the table of several files")
+        return _run_check(args)
+    if args.save_draft:
+        raise InputError("--save-draft applies to one source, not several")
+    files = _screen_files(paths)
+    if not files:
+        raise InputError(f"{args.file}: no files to check", str(args.file))
+    jobs = args.jobs or os.cpu_count() or 1
+    if jobs < 1:
+        raise InputError(f"--jobs {jobs}: must be at least 1")
+    work = partial(
+        screen,
+        rounding=args.rounding,
+        trailing_zeros=args.trailing_zeros,
+        max_culprits=args.max_culprits,
+        labels=args.labels,
+    )
+    if jobs == 1 or len(files) == 1:
+        rows = [work(f) for f in files]
+    else:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+            rows = list(
+                pool.map(work, files, chunksize=max(1, len(files) // (4 * jobs)))
+            )
+    emit(args, render_screen(rows, args.format), inputs=files)
+    return max(row.exit_code for row in rows)
+
+
 _SUBCOMMANDS: list[Callable[[_Subparsers], None]] = [
     _add_check,
     _add_reconcile,
     _add_balance,
     _add_convert,
+    _add_draft,
 ]

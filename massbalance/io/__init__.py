@@ -7,6 +7,7 @@ when called.
 
 from __future__ import annotations
 
+from .draft import draft_release
 from .plant import PlantData, read_plant
 from .release import loads_release, read_release
 from .release_estimate import (
@@ -29,6 +30,7 @@ __all__ = [
     "FigureEstimate",
     "PlantData",
     "ReleaseEstimate",
+    "draft_release",
     "estimate_release",
     "forecast_to_frame",
     "loads_release",
