@@ -1,4 +1,4 @@
-"""Render an n-product balance (text, Markdown, JSON). Pure: this module prints nothing.
+"""Render an n-product balance (text, Markdown, JSON, HTML). Pure: this module prints nothing.
 
 Splits and recoveries are shown in percent, masses in tonnes, residuals as
 mass fractions; the JSON form carries every number as ``{"value", "unit"}``.
@@ -16,7 +16,7 @@ from ..units import GRADE, MASS
 
 __all__ = ["BALANCE_FORMATS", "balance_report_dict", "render_balance"]
 
-BALANCE_FORMATS = ("text", "markdown", "json")
+BALANCE_FORMATS = ("text", "markdown", "json", "html")
 
 
 def _pct(value: Any) -> dict[str, Any]:
@@ -137,8 +137,9 @@ def render_balance(
     ----------
     result : BalanceResult
         One scenario from :func:`massbalance.solve.n_product`.
-    fmt : {"text", "markdown", "json"}
-        The rendering.
+    fmt : {"text", "markdown", "json", "html"}
+        The rendering; ``"html"`` is a self-contained page with a Sankey
+        diagram (:func:`massbalance.report.balance_html`).
     feed_mass : pint.Quantity, optional
         The feed's dry mass; adds a column of product masses. [t]
     feed_name : str, optional
@@ -159,6 +160,10 @@ def render_balance(
         raise InputError(
             f"format {fmt!r}: expected one of {', '.join(BALANCE_FORMATS)}", fmt
         )
+    if fmt == "html":
+        from ._html import balance_html
+
+        return balance_html(result, feed_mass=feed_mass, feed_name=feed_name)
     if fmt == "json":
         doc = balance_report_dict(result, feed_mass=feed_mass, feed_name=feed_name)
         return json.dumps(doc, indent=2)

@@ -1,4 +1,4 @@
-"""Render a reconciliation result (text, Markdown, JSON, CSV). Pure: prints nothing.
+"""Render a reconciliation result (text, Markdown, JSON, CSV, HTML). Pure: prints nothing.
 
 The JSON layout is the one issue 4 specifies::
 
@@ -17,7 +17,7 @@ from ..reconcile import ReconciliationResult, undetectable
 
 __all__ = ["RECONCILE_FORMATS", "reconciliation_dict", "render_reconciliation"]
 
-RECONCILE_FORMATS = ("text", "markdown", "json", "csv")
+RECONCILE_FORMATS = ("text", "markdown", "json", "csv", "html")
 
 _NUMERIC = ("measured", "adjusted", "sd", "redundancy", "test")
 
@@ -125,8 +125,9 @@ def render_reconciliation(result: ReconciliationResult, fmt: str = "text") -> st
     ----------
     result : ReconciliationResult
         A single-period result (from :func:`massbalance.reconcile.reconcile`).
-    fmt : {"text", "markdown", "json", "csv"}
-        Output format.
+    fmt : {"text", "markdown", "json", "csv", "html"}
+        Output format; ``"html"`` is a self-contained page with a Sankey
+        diagram (:func:`massbalance.report.reconciliation_html`).
 
     Returns
     -------
@@ -142,6 +143,10 @@ def render_reconciliation(result: ReconciliationResult, fmt: str = "text") -> st
         return json.dumps(reconciliation_dict(result), indent=2)
     if fmt == "csv":
         return _csv(result)
+    if fmt == "html":
+        from ._html import reconciliation_html
+
+        return reconciliation_html(result)
     if fmt in ("text", "markdown"):
         return _table(result, markdown=fmt == "markdown")
     raise ValueError(f"unknown format {fmt!r}; use one of {RECONCILE_FORMATS}")

@@ -1,0 +1,839 @@
+"""Render results as one self-contained HTML page. Pure: this module prints nothing.
+
+The page needs no network and no script: the style sheet is inline, diagrams
+are inline SVG drawn here, and hover texts are ``title`` attributes repeated in
+numbered footnotes for print. Every string that comes from the input is
+escaped.
+
+- :func:`check_html`: the release's table as printed, periods as columns and
+  streams and elements as rows, each cell coloured by its status; then the
+  disagreements (or culprit sets) and the details.
+- :func:`reconciliation_html` and :func:`balance_html`: the flowsheet as a
+  Sankey diagram of mass and of each metal, and the values with their standard
+  deviations.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from .._typing import Quantity
+from ..reconcile import ReconciliationResult
+from ..release import CheckReport, FigureResult
+from ..solve.n_product import BalanceResult
+from ..units import MASS
+from ._balance import _scalar
+from ._check import _decimals, _interval
+
+__all__ = ["balance_html", "check_html", "reconciliation_html"]
+
+_CSS = """
+:root { --ok: #dff0e0; --flagged: #f6c4c4; --flagged-edge: #b3261e;
+  --suspect: #fde9b3; --suspect-edge: #a86b00; --unchecked: #ececec;
+  --ink: #1b1b1b; --muted: #5f6368; --rule: #c9ccd1; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--ink); margin: 1.5rem auto; max-width: 72rem; padding: 0 1rem; }
+h1 { font-size: 1.45rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.15rem; margin: 1.8rem 0 .5rem; border-bottom: 1px solid var(--rule); }
+h3 { font-size: 1rem; margin: 1.2rem 0 .3rem; }
+.meta, .muted { color: var(--muted); font-size: .9rem; }
+.verdict { padding: .6rem .9rem; border-radius: 4px; margin: .9rem 0;
+  font-weight: 600; border-left: 6px solid; }
+.verdict.consistent, .verdict.good { background: var(--ok); border-color: #2e7d32; }
+.verdict.inconsistent, .verdict.bad { background: var(--flagged);
+  border-color: var(--flagged-edge); }
+.verdict.undetermined { background: var(--suspect); border-color: var(--suspect-edge); }
+table { border-collapse: collapse; margin: .4rem 0 1rem; }
+th, td { border: 1px solid var(--rule); padding: .25rem .55rem; vertical-align: top; }
+th { background: #f4f5f7; text-align: left; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.group th { background: #fafafa; font-style: italic; font-weight: 500; }
+td.cell { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.st-ok { background: var(--ok); }
+td.st-flagged { background: var(--flagged); outline: 2px solid var(--flagged-edge);
+  outline-offset: -2px; font-weight: 700; }
+td.st-suspect { background: var(--suspect); outline: 1px dashed var(--suspect-edge);
+  outline-offset: -2px; }
+td.st-unchecked { background: var(--unchecked); color: var(--muted); }
+td.empty { background: #fff; }
+sup.fn { font-size: .65em; color: var(--muted); margin-left: .15em; }
+sup.fn a { color: inherit; text-decoration: none; }
+.legend span { display: inline-block; padding: .1rem .5rem; margin-right: .4rem;
+  border: 1px solid var(--rule); font-size: .85rem; }
+.legend .st-ok { background: var(--ok); }
+.legend .st-flagged { background: var(--flagged); border-color: var(--flagged-edge); }
+.legend .st-suspect { background: var(--suspect); border-color: var(--suspect-edge); }
+.legend .st-unchecked { background: var(--unchecked); }
+ol.footnotes { font-size: .82rem; color: var(--muted); columns: 2 28rem; }
+ol.footnotes li { break-inside: avoid; }
+section.disagreement { border-left: 4px solid var(--flagged-edge);
+  padding: .1rem 0 .1rem .9rem; margin: 1rem 0; }
+code, .id { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace;
+  font-size: .88em; }
+tr.gross td { background: var(--flagged); }
+svg { max-width: 100%; height: auto; }
+svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
+svg text.node-label { font-weight: 600; }
+.sankey-node { fill: #455a64; }
+.sankey-link { fill: #90a4ae; fill-opacity: .55; }
+.sankey-link.gross { fill: #d93025; fill-opacity: .6; }
+figure { margin: .5rem 0 1.2rem; }
+figcaption { font-size: .85rem; color: var(--muted); }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  section, figure, table { break-inside: avoid; }
+  h2 { break-after: avoid; }
+}
+"""
+
+
+def _page(title: str, body: Iterable[str]) -> str:
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            '<meta name="generator" content="massbalance">',
+            f"<title>{escape(title)}</title>",
+            f"<style>{_CSS}</style>",
+            "</head>",
+            "<body>",
+            *body,
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+# ------------------------------------------------------------------ check
+
+
+_STATUS_CLASS = {
+    "ok": "st-ok",
+    "flagged": "st-flagged",
+    "culprit": "st-flagged",
+    "suspect": "st-suspect",
+    "unchecked": "st-unchecked",
+}
+_STATUS_MEANING = {
+    "ok": "ok: in a relation and in no culprit set",
+    "flagged": "flagged: in the most plausible culprit set",
+    "suspect": "suspect: in another smallest culprit set",
+    "unchecked": "unchecked: in no relation",
+}
+_VERDICT = {
+    "consistent": "Consistent: every figure can be true at once (a witness was "
+    "found and verified by substitution).",
+    "inconsistent": "Inconsistent: the printed figures cannot all be true at once "
+    "(proved by interval propagation).",
+    "undetermined": "Undetermined: neither a witness nor a proof was found.",
+}
+_GROUPS = {
+    "recovery": "Recoveries",
+    "contained": "Contained metal",
+    "throughput": "Throughput",
+    "equivalent": "Metal equivalent",
+}
+
+
+@dataclass
+class _Grid:
+    """The release's table: rows of figures, columns of periods and changes."""
+
+    columns: list[str] = field(default_factory=list)
+    column_titles: dict[str, str] = field(default_factory=dict)
+    rows: list[str] = field(default_factory=list)
+    cells: dict[tuple[str, str], FigureResult] = field(default_factory=dict)
+    loose: list[FigureResult] = field(default_factory=list)
+
+
+def _place(fid: str) -> tuple[str, str, str] | None:
+    """(row, column, column title) of a figure id, or None if it has no place."""
+    if fid.startswith("change."):
+        figure, sep, span = fid[len("change.") :].rpartition(".")
+        if sep and "-" in span:
+            start, _, end = span.partition("-")
+            return (
+                figure,
+                f"change:{span}",
+                f"change {start} \N{RIGHTWARDS ARROW} {end}",
+            )
+        return None
+    period, sep, row = fid.partition(".")
+    if not sep or not row:
+        return None
+    return row, period, period
+
+
+def _grid(figures: Sequence[FigureResult]) -> _Grid:
+    grid = _Grid()
+    for figure in figures:
+        place = _place(figure.id)
+        if place is None or place[:2] in grid.cells:
+            grid.loose.append(figure)
+            continue
+        row, column, title = place
+        if column not in grid.column_titles:
+            grid.columns.append(column)
+            grid.column_titles[column] = title
+        if row not in grid.rows:
+            grid.rows.append(row)
+        grid.cells[row, column] = figure
+    periods = [c for c in grid.columns if not c.startswith("change:")]
+    grid.columns = periods + [c for c in grid.columns if c.startswith("change:")]
+    return grid
+
+
+def _row_group(row: str) -> tuple[str, str]:
+    """(group heading, row label) of a row key such as ``grade.pb_conc.Ag``."""
+    parts = row.split(".")
+    kind, rest = parts[0], parts[1:]
+    also = ""
+    if rest and rest[-1].startswith("also") and rest[-1][4:].isdigit():
+        also = f" (printed again, {rest[-1][4:]})"
+        rest = rest[:-1]
+    if kind == "mass" and len(rest) == 1:
+        return rest[0], "mass" + also
+    if kind == "wet_mass" and len(rest) == 1:
+        return rest[0], "wet mass" + also
+    if kind == "moisture" and len(rest) == 1:
+        return rest[0], "moisture" + also
+    if kind == "grade" and len(rest) == 2:
+        return rest[0], f"{rest[1]} grade" + also
+    if kind in _GROUPS:
+        label = " \N{RIGHTWARDS ARROW} ".join(rest) if rest else kind
+        return _GROUPS[kind], label + also
+    return "Other figures", row
+
+
+def _interval_text(figure: FigureResult) -> tuple[str, str]:
+    d = _decimals(figure.step)
+    unit = f" {figure.unit}".rstrip()
+    printed = f"{_interval(figure.interval, d + 1)}{unit}"
+    implied = (
+        f"{_interval(figure.implied, d + 2, outward=True)}{unit}"
+        if figure.implied is not None
+        else "none (not in any relation)"
+    )
+    return printed, implied
+
+
+def _cell_note(figure: FigureResult) -> str:
+    printed, implied = _interval_text(figure)
+    return (
+        f"{figure.id}: printed {figure.printed}; values that print so: {printed}; "
+        f"implied range: {implied}; status: {figure.status}"
+    )
+
+
+def _check_table(report: CheckReport, notes: list[str]) -> list[str]:
+    grid = _grid(report.figures)
+    out = ['<table class="release">', "<thead><tr><th></th>"]
+    for column in grid.columns:
+        out.append(
+            f'<th class="num" scope="col">{escape(grid.column_titles[column])}</th>'
+        )
+    out.append("</tr></thead><tbody>")
+    group = None
+    for row in grid.rows:
+        heading, label = _row_group(row)
+        if heading != group:
+            group = heading
+            span = len(grid.columns) + 1
+            out.append(
+                f'<tr class="group"><th colspan="{span}">{escape(heading)}</th></tr>'
+            )
+        out.append(f'<tr><th scope="row">{escape(label)}</th>')
+        for column in grid.columns:
+            figure = grid.cells.get((row, column))
+            if figure is None:
+                out.append('<td class="empty"></td>')
+                continue
+            out.append(_cell(figure, notes))
+        out.append("</tr>")
+    out.append("</tbody></table>")
+    if grid.loose:
+        out.append("<h3>Figures outside the table</h3>")
+        out.append("<table><tbody>")
+        for figure in grid.loose:
+            out.append(f'<tr><th scope="row" class="id">{escape(figure.id)}</th>')
+            out.append(_cell(figure, notes) + "</tr>")
+        out.append("</tbody></table>")
+    return out
+
+
+def _cell(figure: FigureResult, notes: list[str]) -> str:
+    notes.append(_cell_note(figure))
+    k = len(notes)
+    css = _STATUS_CLASS.get(figure.status, "")
+    return (
+        f'<td class="cell {css}" id="fig-{k}" data-figure="{escape(figure.id)}" '
+        f'data-status="{escape(figure.status)}" title="{escape(notes[-1])}">'
+        f"{escape(figure.printed)}"
+        f'<sup class="fn"><a href="#note-{k}">{k}</a></sup></td>'
+    )
+
+
+def _legend() -> str:
+    spans = [
+        f'<span class="{_STATUS_CLASS[s]}">{escape(text)}</span>'
+        for s, text in _STATUS_MEANING.items()
+    ]
+    return '<p class="legend">' + "".join(spans) + "</p>"
+
+
+def _figure_list(ids: Iterable[str]) -> str:
+    return ", ".join(f'<span class="id">{escape(str(i))}</span>' for i in ids)
+
+
+def _culprit_items(culprits: Sequence[Any]) -> list[str]:
+    out = ["<ol>"]
+    for culprit in culprits:
+        figures = getattr(culprit, "figures", ())
+        cost = getattr(culprit, "cost", float("nan"))
+        tz = getattr(culprit, "trailing_zero_figures", ())
+        extra = ""
+        if tz:
+            extra = f" (rests on trailing-zero figure(s): {_figure_list(tz)})"
+        out.append(
+            f"<li>cost {escape(f'{cost:.3f}')} step(s): {_figure_list(figures)}{extra}</li>"
+        )
+    out.append("</ol>")
+    return out
+
+
+def _moves(report: CheckReport, culprit: Any) -> list[str]:
+    out = ["<ul>"]
+    for fid, value, steps in getattr(culprit, "moves", ()):
+        try:
+            figure = report.figure(fid)
+        except KeyError:
+            out.append(f"<li>{escape(str(fid))}: must be {escape(f'{value:g}')}</li>")
+            continue
+        d = _decimals(figure.step) + 2
+        hi = figure.interval[1]
+        side = "above" if value > hi else "below"
+        out.append(
+            f'<li><span class="id">{escape(fid)}</span>: printed '
+            f"{escape(figure.printed)}, must be {escape(f'{value:,.{d}f}')} "
+            f"{escape(figure.unit)} ({escape(f'{steps:.2f}')} of a step {side} what "
+            f"prints so)</li>"
+        )
+    out.append("</ul>")
+    return out
+
+
+def _detail_text(detail: Any) -> str:
+    if isinstance(detail, Mapping):
+        return "; ".join(f"{k}: {v}" for k, v in detail.items())
+    return "" if detail is None else str(detail)
+
+
+def _disagreements(report: CheckReport, disagreements: Sequence[Any]) -> list[str]:
+    out = ["<h2>Disagreements</h2>"]
+    for k, item in enumerate(disagreements, start=1):
+        ident = str(getattr(item, "id", f"d{k}"))
+        out.append(f'<section class="disagreement" id="{escape(ident)}">')
+        out.append(f"<h3>Disagreement {escape(ident)}</h3>")
+        out.append(f"<p>Figures: {_figure_list(getattr(item, 'figures', ()))}</p>")
+        culprits = getattr(item, "culprits", ())
+        if culprits:
+            out.append("<p>Smallest sets of figures that explain it, by cost:</p>")
+            out += _culprit_items(culprits)
+        explanations = getattr(item, "explanations", ())
+        if explanations:
+            out.append("<p>Explanations the check accepts:</p><ul>")
+            for exp in explanations:
+                text = getattr(exp, "text", "") or _detail_text(
+                    getattr(exp, "detail", None)
+                )
+                out.append(
+                    f"<li><strong>{escape(str(getattr(exp, 'kind', '')))}</strong> "
+                    f"({_figure_list(getattr(exp, 'figures', ()))})"
+                    + (f": {escape(text)}" if text else "")
+                    + "</li>"
+                )
+            out.append("</ul>")
+        out.append("</section>")
+    return out
+
+
+def _culprit_sections(report: CheckReport) -> list[str]:
+    out: list[str] = []
+    if report.culprits:
+        best = report.culprits[0]
+        out.append("<h2>Most plausible explanation</h2>")
+        out.append(
+            f"<p>Release {len(best.figures)} figure(s), total move "
+            f"{escape(f'{best.cost:.3f}')} step(s) outside their printed intervals:</p>"
+        )
+        out += _moves(report, best)
+        out.append("<h2>Culprit sets</h2>")
+        out.append(
+            "<p>Every smallest set of figures whose removal makes the rest consistent:</p>"
+        )
+        out += _culprit_items(report.culprits)
+    return out
+
+
+def _proof(report: CheckReport) -> list[str]:
+    if not report.conflicts:
+        return []
+    out = ["<h2>Proof</h2>", "<p>Sets of figures that cannot all hold:</p>", "<ol>"]
+    for conflict in report.conflicts:
+        out.append(f"<li>{_figure_list(conflict.figures)}<ul>")
+        out += [f"<li>{escape(line)}</li>" for line in conflict.explanation]
+        out.append("</ul></li>")
+    out.append("</ol>")
+    return out
+
+
+def _details(report: CheckReport) -> list[str]:
+    out = ["<h2>Details</h2>", "<h3>Relations</h3>", "<table><thead><tr>"]
+    out.append("<th>relation</th><th>kind</th><th>status</th><th>arithmetic</th></tr>")
+    out.append("</thead><tbody>")
+    for relation in report.relations:
+        css = ' class="st-flagged"' if relation.status == "violated" else ""
+        out.append(
+            f'<tr><td class="id">{escape(relation.id)}</td><td>{escape(relation.kind)}</td>'
+            f"<td{css}>{escape(relation.status)}</td>"
+            f"<td>{escape(relation.arithmetic)}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    if report.derived:
+        out.append("<h3>Unprinted quantities (implied ranges, after the repair)</h3>")
+        out.append(
+            "<table><thead><tr><th>quantity</th><th>range</th></tr></thead><tbody>"
+        )
+        for derived in report.derived:
+            digits = _decimals_for(derived.interval)
+            text = f"{_interval(derived.interval, digits, outward=True)} {derived.unit}"
+            out.append(
+                f'<tr><td class="id">{escape(derived.id)}</td>'
+                f'<td class="num">{escape(text.strip())}</td></tr>'
+            )
+        out.append("</tbody></table>")
+    return out
+
+
+def _decimals_for(interval: tuple[float, float], digits: int = 5) -> int:
+    finite = [abs(x) for x in interval if math.isfinite(x) and x != 0.0]
+    if not finite:
+        return 1
+    return min(6, max(0, digits - 1 - math.floor(math.log10(min(max(finite), 1e15)))))
+
+
+def check_html(report: CheckReport) -> str:
+    """The release check as one self-contained HTML page.
+
+    Parameters
+    ----------
+    report : CheckReport
+        From :func:`massbalance.release.check_release`.
+
+    Returns
+    -------
+    str
+        The page. Each figure is a cell of the release's table, coloured by
+        its status, with its rounding interval and implied range in its
+        ``title`` (shown on hover) and in a numbered footnote.
+    """
+    title = " - ".join(x for x in (report.issuer, report.title) if x) or report.path
+    body = [f"<h1>{escape(title or 'Release check')}</h1>"]
+    body.append(
+        f'<p class="meta">file: {escape(report.path or "-")}; rounding: '
+        f"{escape(report.rounding)}; trailing zeros: {escape(report.trailing_zeros)}; "
+        "oz is the troy ounce (31.1034768 g), the industry's convention.</p>"
+    )
+    body.append(
+        f'<p class="verdict {escape(report.verdict)}">'
+        f"{escape(_VERDICT.get(report.verdict, report.verdict))}</p>"
+    )
+    body += [f"<p>Note: {escape(note)}.</p>" for note in report.notes]
+    notes: list[str] = []
+    body.append("<h2>The release as printed</h2>")
+    body.append(_legend())
+    body += _check_table(report, notes)
+    disagreements = getattr(report, "disagreements", None)
+    if disagreements:
+        body += _disagreements(report, disagreements)
+    body += _culprit_sections(report)
+    body += _proof(report)
+    body += _details(report)
+    body.append("<h2>Notes to the table</h2>")
+    body.append('<ol class="footnotes">')
+    body += [
+        f'<li id="note-{k}">{escape(n)}</li>' for k, n in enumerate(notes, start=1)
+    ]
+    body.append("</ol>")
+    return _page(f"massbalance check: {title}", body)
+
+
+# ------------------------------------------------------------------ Sankey
+
+
+@dataclass(frozen=True)
+class _Link:
+    source: str
+    target: str
+    value: float  #: the link's width [t], positive
+    label: str
+    gross: bool = False
+
+
+def _columns(links: Sequence[_Link]) -> dict[str, int]:
+    """Each node's column: the longest path from a node with no inputs."""
+    nodes: list[str] = []
+    for link in links:
+        for name in (link.source, link.target):
+            if name not in nodes:
+                nodes.append(name)
+    column = dict.fromkeys(nodes, 0)
+    for _ in range(len(nodes)):
+        changed = False
+        for link in links:
+            if column[link.target] < column[link.source] + 1:
+                column[link.target] = column[link.source] + 1
+                changed = True
+        if not changed:
+            break
+    return column
+
+
+def _sankey_svg(links: Sequence[_Link], unit: str, caption: str) -> str:
+    """An SVG Sankey diagram: nodes in columns by topological order, widths by value."""
+    drawn = [link for link in links if math.isfinite(link.value) and link.value > 0]
+    if not drawn:
+        return f"<p class='muted'>{escape(caption)}: nothing to draw.</p>"
+    column = _columns(drawn)
+    n_columns = max(column.values()) + 1
+    through = dict.fromkeys(column, 0.0)
+    incoming = dict.fromkeys(column, 0.0)
+    outgoing = dict.fromkeys(column, 0.0)
+    for link in drawn:
+        outgoing[link.source] += link.value
+        incoming[link.target] += link.value
+    for name in through:
+        through[name] = max(incoming[name], outgoing[name])
+    width, height, pad, node_w, gap = 760.0, 300.0, 110.0, 14.0, 30.0
+    per_column: dict[int, list[str]] = {}
+    for name, c in column.items():
+        per_column.setdefault(c, []).append(name)
+    busiest = max(sum(through[n] for n in names) for names in per_column.values())
+    most_nodes = max(len(names) for names in per_column.values())
+    scale = (height - 30.0 - gap * (most_nodes - 1)) / busiest
+    x_step = (width - 2 * pad - node_w) / max(n_columns - 1, 1)
+    top: dict[str, float] = {}
+    for names in per_column.values():
+        total = sum(through[n] for n in names) * scale + gap * (len(names) - 1)
+        y = 20.0 + (height - 30.0 - total) / 2
+        for name in names:
+            top[name] = y
+            y += through[name] * scale + gap
+    out_offset = dict.fromkeys(column, 0.0)
+    in_offset = dict.fromkeys(column, 0.0)
+    parts = [
+        f'<svg class="sankey" role="img" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(caption)}</title>",
+    ]
+    for link in drawn:
+        thick = link.value * scale
+        x0 = pad + column[link.source] * x_step + node_w
+        x1 = pad + column[link.target] * x_step
+        y0 = top[link.source] + out_offset[link.source]
+        y1 = top[link.target] + in_offset[link.target]
+        out_offset[link.source] += thick
+        in_offset[link.target] += thick
+        xm = (x0 + x1) / 2
+        path = (
+            f"M{x0:.1f},{y0:.1f} C{xm:.1f},{y0:.1f} {xm:.1f},{y1:.1f} {x1:.1f},{y1:.1f} "
+            f"L{x1:.1f},{y1 + thick:.1f} C{xm:.1f},{y1 + thick:.1f} {xm:.1f},"
+            f"{y0 + thick:.1f} {x0:.1f},{y0 + thick:.1f} Z"
+        )
+        css = "sankey-link gross" if link.gross else "sankey-link"
+        text = f"{link.label}: {_fmt(link.value)} {unit}"
+        parts.append(
+            f'<path class="{css}" d="{path}"><title>{escape(text)}</title></path>'
+        )
+        parts.append(
+            f'<text x="{xm:.1f}" y="{(y0 + y1) / 2 + thick / 2 + 4:.1f}" '
+            f'text-anchor="middle">{escape(link.label)}</text>'
+        )
+    for name, c in column.items():
+        x = pad + c * x_step
+        h = max(through[name] * scale, 1.0)
+        parts.append(
+            f'<rect class="sankey-node" x="{x:.1f}" y="{top[name]:.1f}" '
+            f'width="{node_w:.0f}" height="{h:.1f}"><title>{escape(name)}: '
+            f"{_fmt(through[name])} {escape(unit)}</title></rect>"
+        )
+        if c == 0:  # sources: label on the left
+            tx, ty, anchor = x - 4, top[name] + h / 2 + 4, "end"
+        elif c == n_columns - 1:  # products: on the right
+            tx, ty, anchor = x + node_w + 4, top[name] + h / 2 + 4, "start"
+        else:  # inner nodes: above, clear of the links
+            tx, ty, anchor = x + node_w / 2, top[name] - 5, "middle"
+        parts.append(
+            f'<text class="node-label" x="{tx:.1f}" y="{ty:.1f}" '
+            f'text-anchor="{anchor}">{escape(name)}</text>'
+        )
+    parts.append("</svg>")
+    return (
+        f"<figure>{''.join(parts)}<figcaption>{escape(caption)}</figcaption></figure>"
+    )
+
+
+def _sd_bar(
+    measured: float, measured_sd: float, adjusted: float, sd: float, gross: bool
+) -> str:
+    """A small SVG: measured ± SD (grey) above adjusted ± SD (blue) on one scale."""
+    points = [
+        (v, s) for v, s in ((measured, measured_sd), (adjusted, sd)) if math.isfinite(v)
+    ]
+    if not points:
+        return ""
+    lo = min(v - 2 * (s if math.isfinite(s) else 0.0) for v, s in points)
+    hi = max(v + 2 * (s if math.isfinite(s) else 0.0) for v, s in points)
+    if hi <= lo:
+        lo, hi = lo - 1.0, hi + 1.0
+    w, h = 220.0, 26.0
+
+    def x(v: float) -> float:
+        return 6 + (v - lo) / (hi - lo) * (w - 12)
+
+    out = [
+        f'<svg class="sd" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" height="{h:.0f}" '
+        'xmlns="http://www.w3.org/2000/svg">'
+    ]
+    rows = [
+        (measured, measured_sd, 8.0, "#d93025" if gross else "#757575"),
+        (adjusted, sd, 19.0, "#1a73e8"),
+    ]
+    for value, spread, y, colour in rows:
+        if not math.isfinite(value):
+            continue
+        if math.isfinite(spread) and spread > 0:
+            out.append(
+                f'<line x1="{x(value - spread):.1f}" x2="{x(value + spread):.1f}" '
+                f'y1="{y:.0f}" y2="{y:.0f}" stroke="{colour}" stroke-width="2"/>'
+            )
+        out.append(
+            f'<circle cx="{x(value):.1f}" cy="{y:.0f}" r="3.5" fill="{colour}"/>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _percent_bar(value: float, sd: float) -> str:
+    """A small SVG: a bar from 0 to ``value`` on a 0-100 % scale, with ± ``sd``."""
+    w, h = 220.0, 16.0
+
+    def x(v: float) -> float:
+        return 2 + min(max(v, 0.0), 100.0) / 100.0 * (w - 4)
+
+    out = [
+        f'<svg class="bar" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" '
+        f'height="{h:.0f}" xmlns="http://www.w3.org/2000/svg">',
+        f'<rect x="2" y="3" width="{x(value) - 2:.1f}" height="10" fill="#90a4ae"/>',
+    ]
+    if math.isfinite(sd) and sd > 0:
+        out.append(
+            f'<line x1="{x(value - sd):.1f}" x2="{x(value + sd):.1f}" y1="8" y2="8" '
+            'stroke="#1b1b1b" stroke-width="1.5"/>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _fmt(value: float, digits: int = 4) -> str:
+    """``digits`` significant digits, with thousands separators and no exponent."""
+    if not math.isfinite(value):
+        return ""
+    if value == 0:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
+    return f"{value:,.{decimals}f}"
+
+
+# ------------------------------------------------------------- reconcile
+
+
+def _reconcile_links(result: ReconciliationResult, element: str | None) -> list[_Link]:
+    """The flowsheet's streams as links, valued by adjusted mass or metal [t]."""
+    sheet = result.flowsheet
+    index = {name: i for i, name in enumerate(result.names)}
+    source = {s: n.name for n in sheet.nodes for s in n.outputs}
+    target = {s: n.name for n in sheet.nodes for s in n.inputs}
+    links = []
+    for stream in sheet.streams:
+        value = float(result.adjusted[index[f"{stream}.mass"]])
+        if element is not None:
+            if f"{stream}.{element}" not in index:
+                continue
+            value *= float(result.adjusted[index[f"{stream}.{element}"]])
+            gross = f"{stream}.{element}" in result.set_aside
+        else:
+            gross = f"{stream}.mass" in result.set_aside
+        start = source.get(stream, f"{stream} (in)")
+        end = target.get(stream, f"{stream} (out)")
+        links.append(_Link(start, end, value, stream, gross))
+    return links
+
+
+def reconciliation_html(result: ReconciliationResult) -> str:
+    """The reconciliation as one self-contained HTML page.
+
+    Parameters
+    ----------
+    result : ReconciliationResult
+        A single-period result (from :func:`massbalance.reconcile.reconcile`).
+
+    Returns
+    -------
+    str
+        The page: a Sankey diagram of adjusted dry mass and one of each
+        element's contained metal, the statistics, and every variable's
+        measured and adjusted value with its standard deviation; measurements
+        set aside as gross errors are marked in red.
+    """
+    if result.batched:
+        raise ValueError("an HTML report shows one period; this result is batched")
+    body = ["<h1>massbalance reconcile</h1>"]
+    good = not result.gross_errors and result.success
+    body.append(
+        f'<p class="verdict {"good" if good else "bad"}">'
+        f"chi-square {_fmt(float(result.chi2))} on {int(result.dof)} degree(s) of "
+        f"freedom, p = {_fmt(float(result.p_value))}; {escape(result.message)}; "
+        f"{len(result.gross_errors)} gross error(s) set aside.</p>"
+    )
+    for gross in result.gross_errors:
+        body.append(
+            f'<p>Gross error set aside: <span class="id">{escape(gross.measurement)}'
+            f"</span> (test {gross.statistic:.2f} &gt; {gross.critical:.2f}; "
+            f"indistinguishable from: {_figure_list(gross.group)})</p>"
+        )
+    body.append("<h2>Flowsheet</h2>")
+    body.append(
+        _sankey_svg(_reconcile_links(result, None), "t", "Adjusted dry mass, t")
+    )
+    for element in result.flowsheet.elements:
+        links = _reconcile_links(result, element)
+        body.append(_sankey_svg(links, "t", f"{element} contained, t (adjusted)"))
+    body.append("<h2>Measured and adjusted values</h2>")
+    body.append(
+        '<p class="muted">Grey: measured ± SD; blue: adjusted ± SD; red: a '
+        "measurement set aside as a gross error.</p>"
+    )
+    head = ["variable", "unit", "measured", "± SD", "adjusted", "± SD", "test", "class"]
+    body.append("<table><thead><tr>")
+    body += [f"<th>{escape(h)}</th>" for h in head]
+    body.append("<th>measured vs adjusted</th></tr></thead><tbody>")
+    for row in result.rows():
+        gross = row["class"] == "set aside"
+        values = [float(row[k]) for k in ("measured", "measured_sd", "adjusted", "sd")]
+        body.append('<tr class="gross">' if gross else "<tr>")
+        body.append(
+            f'<td class="id">{escape(row["name"])}</td><td>{escape(row["unit"])}</td>'
+        )
+        body += [f'<td class="num">{_fmt(v)}</td>' for v in values]
+        body.append(f'<td class="num">{_fmt(float(row["test"]), 3)}</td>')
+        body.append(f"<td>{escape(row['class'])}</td>")
+        body.append(
+            f"<td>{_sd_bar(values[0], values[1], values[2], values[3], gross)}</td></tr>"
+        )
+    body.append("</tbody></table>")
+    return _page("massbalance reconcile", body)
+
+
+# --------------------------------------------------------------- balance
+
+
+def balance_html(
+    result: BalanceResult,
+    *,
+    feed_mass: Quantity | None = None,
+    feed_name: str | None = None,
+) -> str:
+    """An n-product balance as one self-contained HTML page.
+
+    Parameters
+    ----------
+    result : BalanceResult
+        One scenario from :func:`massbalance.solve.n_product`.
+    feed_mass : pint.Quantity, optional
+        The feed's dry mass: the diagram is then in tonnes. [t]
+    feed_name : str, optional
+        The feed's name; default ``result.feed_name``.
+
+    Returns
+    -------
+    str
+        The page: a Sankey diagram of the mass split and one of each
+        element's recovery, and the splits and recoveries with their standard
+        deviations when known.
+    """
+    _scalar(result)
+    feed = feed_name or result.feed_name
+    names, elements = result.products, result.elements
+    splits = result.splits.m_as("percent")
+    recovery = result.recovery.m_as("percent")
+    kind = "exact" if len(elements) == len(names) - 1 else "weighted least squares"
+    body = [f"<h1>massbalance balance: {escape(feed)}</h1>"]
+    body.append(
+        f'<p class="meta">{escape(feed)} \N{RIGHTWARDS ARROW} {escape(", ".join(names))} '
+        f"on {escape(', '.join(elements))} ({kind}; condition number "
+        f"{float(result.condition):.3g})</p>"
+    )
+    body.append("<h2>Flowsheet</h2>")
+    if feed_mass is not None:
+        masses = result.masses(feed_mass)
+        values = [float(masses[n].m_as(MASS)) for n in names]
+        unit, caption = "t", "Dry mass, t"
+    else:
+        values = [float(s) for s in splits]
+        unit, caption = "%", "Mass split, % of the feed"
+    body.append(
+        _sankey_svg(
+            [_Link(feed, n, v, n) for n, v in zip(names, values, strict=True)],
+            unit,
+            caption,
+        )
+    )
+    for i, element in enumerate(elements):
+        links = [_Link(feed, n, float(recovery[i, k]), n) for k, n in enumerate(names)]
+        body.append(_sankey_svg(links, "%", f"{element} recovery, % of the feed's"))
+    body.append("<h2>Splits and recoveries</h2>")
+    ssd = result.split_sd.m_as("percent") if result.split_sd is not None else None
+    rsd = result.recovery_sd.m_as("percent") if result.recovery_sd is not None else None
+    body.append("<table><thead><tr><th>product</th><th>quantity</th>")
+    body.append("<th>value %</th><th>± SD %</th><th></th></tr></thead><tbody>")
+    for k, name in enumerate(names):
+        rows = [
+            ("split", float(splits[k]), float(ssd[k]) if ssd is not None else math.nan)
+        ]
+        rows += [
+            (
+                f"{e} recovery",
+                float(recovery[i, k]),
+                float(rsd[i, k]) if rsd is not None else math.nan,
+            )
+            for i, e in enumerate(elements)
+        ]
+        for label, value, sd in rows:
+            body.append(
+                f"<tr><td>{escape(name)}</td><td>{escape(label)}</td>"
+                f'<td class="num">{value:.2f}</td><td class="num">{_fmt(sd, 3)}</td>'
+                f"<td>{_percent_bar(value, sd)}</td></tr>"
+            )
+    body.append("</tbody></table>")
+    return _page(f"massbalance balance: {feed}", body)
