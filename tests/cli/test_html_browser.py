@@ -104,7 +104,8 @@ def _open(page: str, name: str, shots: Path, tmp_path: Path) -> dict[str, Any]:
     plain.write_text(page, encoding="utf-8")
     png = shots / f"{name}.png"
     shot = _chromium("--window-size=1280,2200", f"--screenshot={png}", plain.as_uri())
-    assert png.exists() and png.stat().st_size > 10_000, shot.stderr[-2000:]
+    assert png.exists(), shot.stderr[-2000:]
+    assert png.stat().st_size > 10_000
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     console = [line for line in shot.stderr.splitlines() if ":CONSOLE" in line]
     assert console == [], console
@@ -165,7 +166,8 @@ def test_seed_check_report_in_a_browser(shots, tmp_path, capsys):
         assert cell["background"] not in ok | {"rgba(0, 0, 0, 0)"}, cell
         # colour: red dominates (rgb(r, g, b) with r well above g and b)
         r, g, b = (int(x) for x in cell["background"][4:-1].split(","))
-        assert r > g + 30 and r > b + 30, cell["background"]
+        assert r > g + 30, cell["background"]
+        assert r > b + 30, cell["background"]
     for fid in report.suspect:
         background = cells[fid]["background"]
         assert background not in ok
