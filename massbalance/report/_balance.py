@@ -13,6 +13,7 @@ from .._typing import Quantity
 from ..errors import InputError
 from ..solve.n_product import BalanceResult
 from ..units import GRADE, MASS
+from ._width import table_blocks, wrap_prose
 
 __all__ = ["BALANCE_FORMATS", "balance_report_dict", "render_balance"]
 
@@ -182,10 +183,6 @@ def render_balance(
         lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines)
-    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
     lines = [title, ""]
-    for row in [header, *rows]:
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    lines += table_blocks([header, *rows], right=range(1, len(header)))
+    return "\n".join(wrap_prose(lines))

@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from ..reconcile import ReconciliationResult, undetectable
+from ._width import table_blocks, wrap_prose
 
 __all__ = ["RECONCILE_FORMATS", "reconciliation_dict", "render_reconciliation"]
 
@@ -92,10 +93,7 @@ def _table(result: ReconciliationResult, markdown: bool) -> str:
         lines = ["| " + " | ".join(r) + " |" for r in table]
         lines.insert(1, "|" + "---|" * len(cols))
     else:
-        widths = [max(len(r[i]) for r in table) for i in range(len(cols))]
-        lines = [
-            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in table
-        ]
+        lines = table_blocks(table)
     lines.append("")
     lines.append(
         f"chi2 = {result.chi2:.4g} on {result.dof} dof, "
@@ -115,7 +113,7 @@ def _table(result: ReconciliationResult, markdown: bool) -> str:
             "not redundant, so a gross error there cannot be detected: "
             + ", ".join(blind)
         )
-    return "\n".join(lines)
+    return "\n".join(lines if markdown else wrap_prose(lines))
 
 
 def render_reconciliation(result: ReconciliationResult, fmt: str = "text") -> str:
