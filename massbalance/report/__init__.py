@@ -5,21 +5,27 @@ One private module per kind of result; the public names are re-exported here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..release import CheckReport
-from . import _check
+from . import _check, _release_estimate
 from ._balance import BALANCE_FORMATS, balance_report_dict, render_balance
 from ._check import check_report_dict
-from ._html import balance_html, check_html, reconciliation_html
+from ._html import (
+    balance_html,
+    check_html,
+    reconciliation_html,
+    release_estimate_html,
+)
 from ._reconcile import (
     RECONCILE_FORMATS,
     reconciliation_dict,
     render_reconciliation,
 )
-from ._release_estimate import (
-    RELEASE_ESTIMATE_FORMATS,
-    release_estimate_dict,
-    render_release_estimate,
-)
+from ._release_estimate import release_estimate_dict
+
+if TYPE_CHECKING:  # the estimate may move out of io/; only its attributes are read
+    from ..io.release_estimate import ReleaseEstimate
 
 __all__ = [
     "BALANCE_FORMATS",
@@ -33,6 +39,7 @@ __all__ = [
     "reconciliation_dict",
     "reconciliation_html",
     "release_estimate_dict",
+    "release_estimate_html",
     "render_balance",
     "render_check",
     "render_reconciliation",
@@ -64,3 +71,28 @@ def render_check(report: CheckReport, fmt: str = "text") -> str:
     if fmt == "html":
         return check_html(report)
     return _check.render_check(report, fmt)
+
+
+RELEASE_ESTIMATE_FORMATS: tuple[str, ...] = (
+    *(f for f in _release_estimate.RELEASE_ESTIMATE_FORMATS if f != "html"),
+    "html",
+)
+
+
+def render_release_estimate(result: ReleaseEstimate, fmt: str = "text") -> str:
+    """Render a release estimate (``massbalance reconcile --from-release``).
+
+    Parameters
+    ----------
+    result : ReleaseEstimate
+        From :func:`massbalance.io.estimate_release`.
+    fmt : {"text", "markdown", "json", "csv", "html"}
+        ``"html"`` is a self-contained page (:func:`release_estimate_html`).
+
+    Returns
+    -------
+    str
+    """
+    if fmt == "html":
+        return release_estimate_html(result)
+    return _release_estimate.render_release_estimate(result, fmt)

@@ -16,10 +16,10 @@ escaped.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._typing import Quantity
 from ..reconcile import ReconciliationResult
@@ -29,7 +29,15 @@ from ..units import MASS
 from ._balance import _scalar
 from ._check import _decimals, _interval
 
-__all__ = ["balance_html", "check_html", "reconciliation_html"]
+if TYPE_CHECKING:  # the estimate may move out of io/; only its attributes are read
+    from ..io.release_estimate import ReleaseEstimate
+
+__all__ = [
+    "balance_html",
+    "check_html",
+    "reconciliation_html",
+    "release_estimate_html",
+]
 
 _CSS = """
 :root { --ok: #dff0e0; --flagged: #f6c4c4; --flagged-edge: #b3261e;
@@ -152,8 +160,8 @@ class _Grid:
     columns: list[str] = field(default_factory=list)
     column_titles: dict[str, str] = field(default_factory=dict)
     rows: list[str] = field(default_factory=list)
-    cells: dict[tuple[str, str], FigureResult] = field(default_factory=dict)
-    loose: list[FigureResult] = field(default_factory=list)
+    cells: dict[tuple[str, str], Any] = field(default_factory=dict)
+    loose: list[Any] = field(default_factory=list)
 
 
 def _place(fid: str) -> tuple[str, str, str] | None:
@@ -174,7 +182,8 @@ def _place(fid: str) -> tuple[str, str, str] | None:
     return row, period, period
 
 
-def _grid(figures: Sequence[FigureResult]) -> _Grid:
+def _grid(figures: Sequence[Any]) -> _Grid:
+    """Lay figures (anything with an ``id``) out as the release printed them."""
     grid = _Grid()
     for figure in figures:
         place = _place(figure.id)
@@ -235,8 +244,11 @@ def _cell_note(figure: FigureResult) -> str:
     )
 
 
-def _check_table(report: CheckReport, notes: list[str]) -> list[str]:
-    grid = _grid(report.figures)
+def _release_table(
+    figures: Sequence[Any], cell: Callable[[Any, list[str]], str], notes: list[str]
+) -> list[str]:
+    """The release's table, each figure's cell made by ``cell``."""
+    grid = _grid(figures)
     out = ['<table class="release">', "<thead><tr><th></th>"]
     for column in grid.columns:
         out.append(
@@ -258,7 +270,7 @@ def _check_table(report: CheckReport, notes: list[str]) -> list[str]:
             if figure is None:
                 out.append('<td class="empty"></td>')
                 continue
-            out.append(_cell(figure, notes))
+            out.append(cell(figure, notes))
         out.append("</tr>")
     out.append("</tbody></table>")
     if grid.loose:
@@ -266,7 +278,7 @@ def _check_table(report: CheckReport, notes: list[str]) -> list[str]:
         out.append("<table><tbody>")
         for figure in grid.loose:
             out.append(f'<tr><th scope="row" class="id">{escape(figure.id)}</th>')
-            out.append(_cell(figure, notes) + "</tr>")
+            out.append(cell(figure, notes) + "</tr>")
         out.append("</tbody></table>")
     return out
 
@@ -462,7 +474,7 @@ def check_html(report: CheckReport) -> str:
     notes: list[str] = []
     body.append("<h2>The release as printed</h2>")
     body.append(_legend())
-    body += _check_table(report, notes)
+    body += _release_table(report.figures, _cell, notes)
     disagreements = getattr(report, "disagreements", None)
     if disagreements:
         body += _disagreements(report, disagreements)
@@ -837,3 +849,92 @@ def balance_html(
             )
     body.append("</tbody></table>")
     return _page(f"massbalance balance: {feed}", body)
+
+
+# ------------------------------------------------------- --from-release
+
+
+def _estimate_cell(figure: Any, notes: list[str]) -> str:
+    """A figure's cell: as printed, its best estimate ± SD below; coloured by
+    its normalised adjustment (beyond 2 SD: flagged; beyond 1: suspect)."""
+    pm = (
+        "unobservable"
+        if math.isnan(figure.estimate)
+        else f"{_fmt(figure.estimate, 6)} ± {_fmt(figure.sd, 2)} {figure.unit}".strip()
+    )
+    adj = abs(figure.normalised)
+    status = "flagged" if adj > 2 else "suspect" if adj > 1 else "ok"
+    notes.append(
+        f"{figure.id}: printed {figure.text}; estimate {pm}; normalised adjustment "
+        f"{figure.normalised:+.2f}; redundancy {figure.redundancy:.2f}"
+    )
+    k = len(notes)
+    return (
+        f'<td class="cell {_STATUS_CLASS[status]}" data-figure="{escape(figure.id)}" '
+        f'data-status="{status}" title="{escape(notes[-1])}">{escape(figure.text)}'
+        f'<sup class="fn"><a href="#note-{k}">{k}</a></sup>'
+        f'<br><span class="muted">{escape(pm)}</span></td>'
+    )
+
+
+def release_estimate_html(result: ReleaseEstimate) -> str:
+    """A release's best estimates (``reconcile --from-release``) as one HTML page.
+
+    Parameters
+    ----------
+    result : ReleaseEstimate
+        From :func:`massbalance.io.estimate_release`.
+
+    Returns
+    -------
+    str
+        The page: the release's table as printed, each cell with its best
+        estimate ± SD, coloured by its normalised adjustment (beyond two
+        standard deviations red, beyond one amber); then the unprinted
+        quantities and the global test.
+    """
+    title = " - ".join(x for x in (result.issuer, result.title) if x) or "release"
+    body = [f"<h1>{escape(title)}</h1>"]
+    body.append(
+        '<p class="meta">Each printed figure is a measurement: the centre of its '
+        f"rounding interval ({escape(result.rounding)} rounding), SD = width/√12. "
+        "Estimates satisfy every relation of the release; oz is the troy ounce.</p>"
+    )
+    p = "n/a" if math.isnan(result.p_value) else f"{result.p_value:.3g}"
+    good = math.isnan(result.p_value) or result.p_value > 0.05
+    body.append(
+        f'<p class="verdict {"good" if good else "bad"}">chi-square '
+        f"{_fmt(result.chi2)} on {result.dof} degree(s) of freedom, p = {p}.</p>"
+    )
+    notes: list[str] = []
+    body.append("<h2>The release as printed, with best estimates</h2>")
+    body.append(
+        '<p class="legend"><span class="st-ok">adjusted by at most 1 SD of its '
+        'rounding</span><span class="st-suspect">by 1-2 SD</span>'
+        '<span class="st-flagged">by more than 2 SD</span></p>'
+    )
+    body += _release_table(result.figures, _estimate_cell, notes)
+    if result.derived:
+        body.append("<h2>Unprinted quantities</h2><table><thead><tr>")
+        body.append(
+            "<th>quantity</th><th>estimate</th><th>± SD</th></tr></thead><tbody>"
+        )
+        for d in result.derived:
+            body.append(
+                f'<tr><td class="id">{escape(d.id)}</td>'
+                f'<td class="num">{_fmt(d.estimate, 6)} {escape(d.unit)}</td>'
+                f'<td class="num">{_fmt(d.sd, 2)}</td></tr>'
+            )
+        body.append("</tbody></table>")
+    if result.unobservable:
+        body.append(
+            "<p>Unobservable (the figures do not determine them): "
+            f"{_figure_list(result.unobservable)}</p>"
+        )
+    body.append("<h2>Notes to the table</h2>")
+    body.append('<ol class="footnotes">')
+    body += [
+        f'<li id="note-{k}">{escape(n)}</li>' for k, n in enumerate(notes, start=1)
+    ]
+    body.append("</ol>")
+    return _page(f"massbalance reconcile --from-release: {title}", body)

@@ -161,3 +161,26 @@ def test_balance_page(tmp_path):
     assert page.count('<svg class="sankey"') == 3  # mass, Pb, Zn
     assert "pb_conc" in page
     assert "Dry mass, t" in page
+
+
+def test_release_estimate_page_colours_the_largest_adjustments():
+    from massbalance.io import estimate_release
+    from massbalance.report import release_estimate_html
+
+    result = estimate_release(read_release(SEED))
+    cells = _parse(release_estimate_html(result)).cells
+    assert set(cells) == {f.id for f in result.figures}
+    for figure in result.figures:
+        adj = abs(figure.normalised)
+        expected = "flagged" if adj > 2 else "suspect" if adj > 1 else "ok"
+        assert cells[figure.id]["data-status"] == expected, figure.id
+    # The two figures the check flags are the two adjusted by over 2 SD.
+    assert {f for f, c in cells.items() if c["data-status"] == "flagged"} == {
+        "2012Q1.recovery.Ag",
+        "2011Q1.grade.pb_conc.Pb",
+    }
+
+
+def test_every_html_format_is_offered_by_the_cli(capsys):
+    assert main(["reconcile", "--from-release", str(SEED), "--format", "html"]) == 0
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
