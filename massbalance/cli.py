@@ -410,15 +410,9 @@ def _add_help(subparsers: _Subparsers) -> None:
 
 
 def _run_help(args: argparse.Namespace) -> int:
-    from .guides import guide_names, guide_text
+    from .guides import help_text
 
-    if args.guide is None:
-        names = guide_names()
-        lines = ["Guides (massbalance help NAME):", *(f"  {n}" for n in names)]
-        sys.stdout.write("\n".join(lines) + "\n")
-        return EXIT_OK
-    text = guide_text(args.guide)
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.write(help_text(args.guide))
     return EXIT_OK
 
 

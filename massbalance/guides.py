@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import InputError
 
-__all__ = ["guide_names", "guide_text"]
+__all__ = ["guide_names", "guide_text", "help_text"]
 
 _PACKAGED = Path(__file__).with_name("_guides")
 _SOURCE = Path(__file__).resolve().parents[1] / "docs"
@@ -61,3 +61,18 @@ def guide_text(name: str) -> str:
     folder = _folder()
     assert folder is not None
     return (folder / f"{stem}.md").read_text(encoding="utf-8")
+
+
+def help_text(name: str | None = None) -> str:
+    """What ``massbalance help [NAME]`` prints: the list of guides, or one guide.
+
+    Raises
+    ------
+    InputError
+        If no guide is called ``name``.
+    """
+    if name is None:
+        lines = ["Guides (massbalance help NAME):", *(f"  {n}" for n in guide_names())]
+        return "\n".join(lines) + "\n"
+    text = guide_text(name)
+    return text if text.endswith("\n") else text + "\n"
