@@ -11,12 +11,8 @@ from ..release import CheckReport
 from . import _check, _release_estimate
 from ._balance import BALANCE_FORMATS, balance_report_dict, render_balance
 from ._check import check_report_dict
-from ._html import (
-    balance_html,
-    check_html,
-    reconciliation_html,
-    release_estimate_html,
-)
+from ._html import check_html, release_estimate_html
+from ._html_flow import balance_html, reconciliation_html
 from ._reconcile import (
     RECONCILE_FORMATS,
     reconciliation_dict,

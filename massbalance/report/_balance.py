@@ -162,7 +162,7 @@ def render_balance(
             f"format {fmt!r}: expected one of {', '.join(BALANCE_FORMATS)}", fmt
         )
     if fmt == "html":
-        from ._html import balance_html
+        from ._html_flow import balance_html
 
         return balance_html(result, feed_mass=feed_mass, feed_name=feed_name)
     if fmt == "json":

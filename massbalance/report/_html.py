@@ -8,9 +8,10 @@ escaped.
 - :func:`check_html`: the release's table as printed, periods as columns and
   streams and elements as rows, each cell coloured by its status; then the
   disagreements (or culprit sets) and the details.
-- :func:`reconciliation_html` and :func:`balance_html`: the flowsheet as a
-  Sankey diagram of mass and of each metal, and the values with their standard
-  deviations.
+- :func:`release_estimate_html`: the same table with each figure's best
+  estimate (``reconcile --from-release``).
+
+Reconciliations and balances are in ``_html_flow``.
 """
 
 from __future__ import annotations
@@ -21,23 +22,13 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from .._typing import Quantity
-from ..reconcile import ReconciliationResult
 from ..release import CheckReport, FigureResult
-from ..solve.n_product import BalanceResult
-from ..units import MASS
-from ._balance import _scalar
-from ._check import _decimals, _interval
+from ._check import _decimals, _interval, _significant
 
 if TYPE_CHECKING:  # the estimate may move out of io/; only its attributes are read
     from ..io.release_estimate import ReleaseEstimate
 
-__all__ = [
-    "balance_html",
-    "check_html",
-    "reconciliation_html",
-    "release_estimate_html",
-]
+__all__ = ["check_html", "release_estimate_html"]
 
 _CSS = """
 :root { --ok: #dff0e0; --flagged: #f6c4c4; --flagged-edge: #b3261e;
@@ -427,7 +418,7 @@ def _details(report: CheckReport) -> list[str]:
             "<table><thead><tr><th>quantity</th><th>range</th></tr></thead><tbody>"
         )
         for derived in report.derived:
-            digits = _decimals_for(derived.interval)
+            digits = _significant(derived.interval, 5)
             text = f"{_interval(derived.interval, digits, outward=True)} {derived.unit}"
             out.append(
                 f'<tr><td class="id">{escape(derived.id)}</td>'
@@ -435,13 +426,6 @@ def _details(report: CheckReport) -> list[str]:
             )
         out.append("</tbody></table>")
     return out
-
-
-def _decimals_for(interval: tuple[float, float], digits: int = 5) -> int:
-    finite = [abs(x) for x in interval if math.isfinite(x) and x != 0.0]
-    if not finite:
-        return 1
-    return min(6, max(0, digits - 1 - math.floor(math.log10(min(max(finite), 1e15)))))
 
 
 def check_html(report: CheckReport) -> str:
@@ -490,183 +474,6 @@ def check_html(report: CheckReport) -> str:
     return _page(f"massbalance check: {title}", body)
 
 
-# ------------------------------------------------------------------ Sankey
-
-
-@dataclass(frozen=True)
-class _Link:
-    source: str
-    target: str
-    value: float  #: the link's width [t], positive
-    label: str
-    gross: bool = False
-
-
-def _columns(links: Sequence[_Link]) -> dict[str, int]:
-    """Each node's column: the longest path from a node with no inputs."""
-    nodes: list[str] = []
-    for link in links:
-        for name in (link.source, link.target):
-            if name not in nodes:
-                nodes.append(name)
-    column = dict.fromkeys(nodes, 0)
-    for _ in range(len(nodes)):
-        changed = False
-        for link in links:
-            if column[link.target] < column[link.source] + 1:
-                column[link.target] = column[link.source] + 1
-                changed = True
-        if not changed:
-            break
-    return column
-
-
-def _sankey_svg(links: Sequence[_Link], unit: str, caption: str) -> str:
-    """An SVG Sankey diagram: nodes in columns by topological order, widths by value."""
-    drawn = [link for link in links if math.isfinite(link.value) and link.value > 0]
-    if not drawn:
-        return f"<p class='muted'>{escape(caption)}: nothing to draw.</p>"
-    column = _columns(drawn)
-    n_columns = max(column.values()) + 1
-    through = dict.fromkeys(column, 0.0)
-    incoming = dict.fromkeys(column, 0.0)
-    outgoing = dict.fromkeys(column, 0.0)
-    for link in drawn:
-        outgoing[link.source] += link.value
-        incoming[link.target] += link.value
-    for name in through:
-        through[name] = max(incoming[name], outgoing[name])
-    width, height, pad, node_w, gap = 760.0, 300.0, 110.0, 14.0, 30.0
-    per_column: dict[int, list[str]] = {}
-    for name, c in column.items():
-        per_column.setdefault(c, []).append(name)
-    busiest = max(sum(through[n] for n in names) for names in per_column.values())
-    most_nodes = max(len(names) for names in per_column.values())
-    scale = (height - 30.0 - gap * (most_nodes - 1)) / busiest
-    x_step = (width - 2 * pad - node_w) / max(n_columns - 1, 1)
-    top: dict[str, float] = {}
-    for names in per_column.values():
-        total = sum(through[n] for n in names) * scale + gap * (len(names) - 1)
-        y = 20.0 + (height - 30.0 - total) / 2
-        for name in names:
-            top[name] = y
-            y += through[name] * scale + gap
-    out_offset = dict.fromkeys(column, 0.0)
-    in_offset = dict.fromkeys(column, 0.0)
-    parts = [
-        f'<svg class="sankey" role="img" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(caption)}</title>",
-    ]
-    for link in drawn:
-        thick = link.value * scale
-        x0 = pad + column[link.source] * x_step + node_w
-        x1 = pad + column[link.target] * x_step
-        y0 = top[link.source] + out_offset[link.source]
-        y1 = top[link.target] + in_offset[link.target]
-        out_offset[link.source] += thick
-        in_offset[link.target] += thick
-        xm = (x0 + x1) / 2
-        path = (
-            f"M{x0:.1f},{y0:.1f} C{xm:.1f},{y0:.1f} {xm:.1f},{y1:.1f} {x1:.1f},{y1:.1f} "
-            f"L{x1:.1f},{y1 + thick:.1f} C{xm:.1f},{y1 + thick:.1f} {xm:.1f},"
-            f"{y0 + thick:.1f} {x0:.1f},{y0 + thick:.1f} Z"
-        )
-        css = "sankey-link gross" if link.gross else "sankey-link"
-        text = f"{link.label}: {_fmt(link.value)} {unit}"
-        parts.append(
-            f'<path class="{css}" d="{path}"><title>{escape(text)}</title></path>'
-        )
-        parts.append(
-            f'<text x="{xm:.1f}" y="{(y0 + y1) / 2 + thick / 2 + 4:.1f}" '
-            f'text-anchor="middle">{escape(link.label)}</text>'
-        )
-    for name, c in column.items():
-        x = pad + c * x_step
-        h = max(through[name] * scale, 1.0)
-        parts.append(
-            f'<rect class="sankey-node" x="{x:.1f}" y="{top[name]:.1f}" '
-            f'width="{node_w:.0f}" height="{h:.1f}"><title>{escape(name)}: '
-            f"{_fmt(through[name])} {escape(unit)}</title></rect>"
-        )
-        if c == 0:  # sources: label on the left
-            tx, ty, anchor = x - 4, top[name] + h / 2 + 4, "end"
-        elif c == n_columns - 1:  # products: on the right
-            tx, ty, anchor = x + node_w + 4, top[name] + h / 2 + 4, "start"
-        else:  # inner nodes: above, clear of the links
-            tx, ty, anchor = x + node_w / 2, top[name] - 5, "middle"
-        parts.append(
-            f'<text class="node-label" x="{tx:.1f}" y="{ty:.1f}" '
-            f'text-anchor="{anchor}">{escape(name)}</text>'
-        )
-    parts.append("</svg>")
-    return (
-        f"<figure>{''.join(parts)}<figcaption>{escape(caption)}</figcaption></figure>"
-    )
-
-
-def _sd_bar(
-    measured: float, measured_sd: float, adjusted: float, sd: float, gross: bool
-) -> str:
-    """A small SVG: measured ± SD (grey) above adjusted ± SD (blue) on one scale."""
-    points = [
-        (v, s) for v, s in ((measured, measured_sd), (adjusted, sd)) if math.isfinite(v)
-    ]
-    if not points:
-        return ""
-    lo = min(v - 2 * (s if math.isfinite(s) else 0.0) for v, s in points)
-    hi = max(v + 2 * (s if math.isfinite(s) else 0.0) for v, s in points)
-    if hi <= lo:
-        lo, hi = lo - 1.0, hi + 1.0
-    w, h = 220.0, 26.0
-
-    def x(v: float) -> float:
-        return 6 + (v - lo) / (hi - lo) * (w - 12)
-
-    out = [
-        f'<svg class="sd" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" height="{h:.0f}" '
-        'xmlns="http://www.w3.org/2000/svg">'
-    ]
-    rows = [
-        (measured, measured_sd, 8.0, "#d93025" if gross else "#757575"),
-        (adjusted, sd, 19.0, "#1a73e8"),
-    ]
-    for value, spread, y, colour in rows:
-        if not math.isfinite(value):
-            continue
-        if math.isfinite(spread) and spread > 0:
-            out.append(
-                f'<line x1="{x(value - spread):.1f}" x2="{x(value + spread):.1f}" '
-                f'y1="{y:.0f}" y2="{y:.0f}" stroke="{colour}" stroke-width="2"/>'
-            )
-        out.append(
-            f'<circle cx="{x(value):.1f}" cy="{y:.0f}" r="3.5" fill="{colour}"/>'
-        )
-    out.append("</svg>")
-    return "".join(out)
-
-
-def _percent_bar(value: float, sd: float) -> str:
-    """A small SVG: a bar from 0 to ``value`` on a 0-100 % scale, with ± ``sd``."""
-    w, h = 220.0, 16.0
-
-    def x(v: float) -> float:
-        return 2 + min(max(v, 0.0), 100.0) / 100.0 * (w - 4)
-
-    out = [
-        f'<svg class="bar" viewBox="0 0 {w:.0f} {h:.0f}" width="{w:.0f}" '
-        f'height="{h:.0f}" xmlns="http://www.w3.org/2000/svg">',
-        f'<rect x="2" y="3" width="{x(value) - 2:.1f}" height="10" fill="#90a4ae"/>',
-    ]
-    if math.isfinite(sd) and sd > 0:
-        out.append(
-            f'<line x1="{x(value - sd):.1f}" x2="{x(value + sd):.1f}" y1="8" y2="8" '
-            'stroke="#1b1b1b" stroke-width="1.5"/>'
-        )
-    out.append("</svg>")
-    return "".join(out)
-
-
 def _fmt(value: float, digits: int = 4) -> str:
     """``digits`` significant digits, with thousands separators and no exponent."""
     if not math.isfinite(value):
@@ -675,180 +482,6 @@ def _fmt(value: float, digits: int = 4) -> str:
         return "0"
     decimals = max(0, digits - 1 - math.floor(math.log10(abs(value))))
     return f"{value:,.{decimals}f}"
-
-
-# ------------------------------------------------------------- reconcile
-
-
-def _reconcile_links(result: ReconciliationResult, element: str | None) -> list[_Link]:
-    """The flowsheet's streams as links, valued by adjusted mass or metal [t]."""
-    sheet = result.flowsheet
-    index = {name: i for i, name in enumerate(result.names)}
-    source = {s: n.name for n in sheet.nodes for s in n.outputs}
-    target = {s: n.name for n in sheet.nodes for s in n.inputs}
-    links = []
-    for stream in sheet.streams:
-        value = float(result.adjusted[index[f"{stream}.mass"]])
-        if element is not None:
-            if f"{stream}.{element}" not in index:
-                continue
-            value *= float(result.adjusted[index[f"{stream}.{element}"]])
-            gross = f"{stream}.{element}" in result.set_aside
-        else:
-            gross = f"{stream}.mass" in result.set_aside
-        start = source.get(stream, f"{stream} (in)")
-        end = target.get(stream, f"{stream} (out)")
-        links.append(_Link(start, end, value, stream, gross))
-    return links
-
-
-def reconciliation_html(result: ReconciliationResult) -> str:
-    """The reconciliation as one self-contained HTML page.
-
-    Parameters
-    ----------
-    result : ReconciliationResult
-        A single-period result (from :func:`massbalance.reconcile.reconcile`).
-
-    Returns
-    -------
-    str
-        The page: a Sankey diagram of adjusted dry mass and one of each
-        element's contained metal, the statistics, and every variable's
-        measured and adjusted value with its standard deviation; measurements
-        set aside as gross errors are marked in red.
-    """
-    if result.batched:
-        raise ValueError("an HTML report shows one period; this result is batched")
-    body = ["<h1>massbalance reconcile</h1>"]
-    good = not result.gross_errors and result.success
-    body.append(
-        f'<p class="verdict {"good" if good else "bad"}">'
-        f"chi-square {_fmt(float(result.chi2))} on {int(result.dof)} degree(s) of "
-        f"freedom, p = {_fmt(float(result.p_value))}; {escape(result.message)}; "
-        f"{len(result.gross_errors)} gross error(s) set aside.</p>"
-    )
-    for gross in result.gross_errors:
-        body.append(
-            f'<p>Gross error set aside: <span class="id">{escape(gross.measurement)}'
-            f"</span> (test {gross.statistic:.2f} &gt; {gross.critical:.2f}; "
-            f"indistinguishable from: {_figure_list(gross.group)})</p>"
-        )
-    body.append("<h2>Flowsheet</h2>")
-    body.append(
-        _sankey_svg(_reconcile_links(result, None), "t", "Adjusted dry mass, t")
-    )
-    for element in result.flowsheet.elements:
-        links = _reconcile_links(result, element)
-        body.append(_sankey_svg(links, "t", f"{element} contained, t (adjusted)"))
-    body.append("<h2>Measured and adjusted values</h2>")
-    body.append(
-        '<p class="muted">Grey: measured ± SD; blue: adjusted ± SD; red: a '
-        "measurement set aside as a gross error.</p>"
-    )
-    head = ["variable", "unit", "measured", "± SD", "adjusted", "± SD", "test", "class"]
-    body.append("<table><thead><tr>")
-    body += [f"<th>{escape(h)}</th>" for h in head]
-    body.append("<th>measured vs adjusted</th></tr></thead><tbody>")
-    for row in result.rows():
-        gross = row["class"] == "set aside"
-        values = [float(row[k]) for k in ("measured", "measured_sd", "adjusted", "sd")]
-        body.append('<tr class="gross">' if gross else "<tr>")
-        body.append(
-            f'<td class="id">{escape(row["name"])}</td><td>{escape(row["unit"])}</td>'
-        )
-        body += [f'<td class="num">{_fmt(v)}</td>' for v in values]
-        body.append(f'<td class="num">{_fmt(float(row["test"]), 3)}</td>')
-        body.append(f"<td>{escape(row['class'])}</td>")
-        body.append(
-            f"<td>{_sd_bar(values[0], values[1], values[2], values[3], gross)}</td></tr>"
-        )
-    body.append("</tbody></table>")
-    return _page("massbalance reconcile", body)
-
-
-# --------------------------------------------------------------- balance
-
-
-def balance_html(
-    result: BalanceResult,
-    *,
-    feed_mass: Quantity | None = None,
-    feed_name: str | None = None,
-) -> str:
-    """An n-product balance as one self-contained HTML page.
-
-    Parameters
-    ----------
-    result : BalanceResult
-        One scenario from :func:`massbalance.solve.n_product`.
-    feed_mass : pint.Quantity, optional
-        The feed's dry mass: the diagram is then in tonnes. [t]
-    feed_name : str, optional
-        The feed's name; default ``result.feed_name``.
-
-    Returns
-    -------
-    str
-        The page: a Sankey diagram of the mass split and one of each
-        element's recovery, and the splits and recoveries with their standard
-        deviations when known.
-    """
-    _scalar(result)
-    feed = feed_name or result.feed_name
-    names, elements = result.products, result.elements
-    splits = result.splits.m_as("percent")
-    recovery = result.recovery.m_as("percent")
-    kind = "exact" if len(elements) == len(names) - 1 else "weighted least squares"
-    body = [f"<h1>massbalance balance: {escape(feed)}</h1>"]
-    body.append(
-        f'<p class="meta">{escape(feed)} \N{RIGHTWARDS ARROW} {escape(", ".join(names))} '
-        f"on {escape(', '.join(elements))} ({kind}; condition number "
-        f"{float(result.condition):.3g})</p>"
-    )
-    body.append("<h2>Flowsheet</h2>")
-    if feed_mass is not None:
-        masses = result.masses(feed_mass)
-        values = [float(masses[n].m_as(MASS)) for n in names]
-        unit, caption = "t", "Dry mass, t"
-    else:
-        values = [float(s) for s in splits]
-        unit, caption = "%", "Mass split, % of the feed"
-    body.append(
-        _sankey_svg(
-            [_Link(feed, n, v, n) for n, v in zip(names, values, strict=True)],
-            unit,
-            caption,
-        )
-    )
-    for i, element in enumerate(elements):
-        links = [_Link(feed, n, float(recovery[i, k]), n) for k, n in enumerate(names)]
-        body.append(_sankey_svg(links, "%", f"{element} recovery, % of the feed's"))
-    body.append("<h2>Splits and recoveries</h2>")
-    ssd = result.split_sd.m_as("percent") if result.split_sd is not None else None
-    rsd = result.recovery_sd.m_as("percent") if result.recovery_sd is not None else None
-    body.append("<table><thead><tr><th>product</th><th>quantity</th>")
-    body.append("<th>value %</th><th>± SD %</th><th></th></tr></thead><tbody>")
-    for k, name in enumerate(names):
-        rows = [
-            ("split", float(splits[k]), float(ssd[k]) if ssd is not None else math.nan)
-        ]
-        rows += [
-            (
-                f"{e} recovery",
-                float(recovery[i, k]),
-                float(rsd[i, k]) if rsd is not None else math.nan,
-            )
-            for i, e in enumerate(elements)
-        ]
-        for label, value, sd in rows:
-            body.append(
-                f"<tr><td>{escape(name)}</td><td>{escape(label)}</td>"
-                f'<td class="num">{value:.2f}</td><td class="num">{_fmt(sd, 3)}</td>'
-                f"<td>{_percent_bar(value, sd)}</td></tr>"
-            )
-    body.append("</tbody></table>")
-    return _page(f"massbalance balance: {feed}", body)
 
 
 # ------------------------------------------------------- --from-release

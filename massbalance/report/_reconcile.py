@@ -142,7 +142,7 @@ def render_reconciliation(result: ReconciliationResult, fmt: str = "text") -> st
     if fmt == "csv":
         return _csv(result)
     if fmt == "html":
-        from ._html import reconciliation_html
+        from ._html_flow import reconciliation_html
 
         return reconciliation_html(result)
     if fmt in ("text", "markdown"):
