@@ -32,14 +32,19 @@ def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[st
     )
 
 
+def _python(code: str) -> str:
+    """Standard output of ``python -c code`` in a fresh process."""
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    return run.stdout
+
+
 def test_version_imports_no_numerics():
     code = (
         "import sys; from massbalance._launch import main; main(['--version']); "
         "print(sorted(m for m in ('numpy', 'scipy', 'pint') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = _python(code)
     version, loaded = out.splitlines()
     assert version.startswith("massbalance ")
     assert loaded == "[]"
@@ -58,9 +63,7 @@ def test_lazy_package_keeps_its_public_names():
         "print(massbalance.reconcile is f, callable(massbalance.Q_), "
         "massbalance.solve.__name__)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = _python(code)
     assert out.split() == ["True", "True", "massbalance.solve"]
 
 
@@ -176,9 +179,7 @@ def test_help_through_the_launcher_imports_no_numerics(capsys):
         "code = main(['help', 'release-format']); "
         "print(code, sorted(m for m in ('numpy', 'scipy', 'pint') if m in sys.modules))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout
+    out = _python(code)
     assert out.startswith(guide_text("release-format"))
     assert out.endswith("0 []\n")
     assert _launch.main(["help", "nothing-like-it"]) == 2
