@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK
 """The ``massbalance`` console script's entry point.
 
 ``--version`` and ``help`` are answered here, before the library (numpy,
