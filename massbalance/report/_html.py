@@ -86,7 +86,8 @@ figcaption { font-size: .85rem; color: var(--muted); }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  section, figure, table { break-inside: avoid; }
+  section, figure, tr { break-inside: avoid; }
+  thead { display: table-header-group; }
   h2 { break-after: avoid; }
 }
 """
