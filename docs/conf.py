@@ -78,12 +78,12 @@ doctest_global_setup = "import massbalance"
 
 intersphinx_mapping: dict[str, tuple[str, str | None]] = {}
 
-# The gallery: every examples/plot_*.py is run and its figures kept.
+# The gallery: every example script is run; the figures of plot_*.py are kept.
 sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
-    "filename_pattern": r"/plot_",
-    "ignore_pattern": r"(^|/)(?!plot_)[^/]*\.py$",
+    "filename_pattern": r"\.py$",
+    "ignore_pattern": r"__init__\.py$",
     "download_all_examples": False,
     "remove_config_comments": True,
     "abort_on_example_error": True,
