@@ -63,7 +63,7 @@ def write_atomic(path: Path, text: str, *, protect: Sequence[Path] = ()) -> None
 def _new_file_mode(target: Path) -> int:
     """The mode a report gets: the replaced file's, else 0666 less the umask."""
     try:
-        return target.stat().st_mode & 0o7777
+        return target.stat().st_mode & 0o777
     except OSError:
         umask = os.umask(0o022)
         os.umask(umask)
@@ -441,7 +441,7 @@ def _run_completion(args: argparse.Namespace) -> int:
 _SUBCOMMANDS += [_add_help, _add_completion]
 
 
-def _stdin_file(args: argparse.Namespace, stack: Any) -> None:
+def _stdin_file(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
     """Let ``-`` as the input file mean standard input (copied to a temporary file)."""
     if getattr(args, "file", None) != Path("-"):
         return
