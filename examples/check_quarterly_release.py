@@ -1,4 +1,5 @@
 """Check a quarterly production release from Python, and read the findings.
+========================================================================
 
 The seed release (Alexco Resource Corp., Q1 2012) printed its silver recovery
 as 94 %; from 581,808 oz produced out of 21,251 t at 899 g/t it cannot be
@@ -13,7 +14,8 @@ from massbalance.io import read_release
 from massbalance.release import check_release
 from massbalance.report import render_check
 
-HERE = Path(__file__).resolve().parent
+# The docs' gallery runs this script from its folder, without __file__.
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 release = read_release(HERE / "alexco-2012-q1.toml")
 
 # %% Conventional rounding: inconsistent, with a proof and ranked explanations

@@ -1,4 +1,5 @@
 """Forecast 2012 production over 10,000 scenarios; check it against guidance.
+==========================================================================
 
 Alexco's 16 April 2012 release guided "approximately 2.2 million to 2.5
 million ounces of silver, approximately 19 million pounds of lead and more

@@ -1,4 +1,5 @@
 """Reconcile a month of a Pb-Zn concentrator and print the metal accounts.
+=======================================================================
 
 Reads ``examples/pbzn_month.toml``, reconciles it with gross-error
 identification, and prints recoveries and contained metal with their
@@ -11,7 +12,8 @@ from pathlib import Path
 from massbalance import reconcile
 from massbalance.io import read_plant
 
-HERE = Path(__file__).resolve().parent
+# The docs' gallery runs this script from its folder, without __file__.
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 data = read_plant(HERE / "pbzn_month.toml")
 result = reconcile(data.flowsheet, data.measurements, gross_errors=True)
 print(f"chi2 = {result.chi2:.2f} on {result.dof} dof (p = {result.p_value:.2f})")

@@ -1,4 +1,5 @@
 """Contained metal, recoveries and a three-product balance for the seed quarter.
+=============================================================================
 
 The seed: Alexco's Bellekeno mill, first quarter 2012 (news release of
 16 April 2012). Silver is in troy ounces; grades mix g/t and %.

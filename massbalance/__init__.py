@@ -20,29 +20,32 @@ import types
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from . import periods, reconciliation, solve
-from .errors import (
-    AssayError,
-    ConvergenceError,
-    DegenerateError,
-    FlowsheetError,
-    ImplausibleResultWarning,
-    InfeasibleError,
-    InputError,
-    MassBalanceDeprecationWarning,
-    MassBalanceError,
-    MassBalanceWarning,
-    ReleaseFormatError,
-    SolveError,
-    UnitError,
-)
-from .figures import Figure
-from .flowsheet import Flowsheet, Node
-from .forecast import Forecast, forecast
-from .reconciliation import Estimate, Measured, ReconciliationResult
-from .release import CheckReport, Release, check_release
-from .streams import Stream
-from .units import Q_, ureg
+from . import errors as _errors
+from .errors import MassBalanceDeprecationWarning
+
+if TYPE_CHECKING:
+    from . import periods, reconciliation, solve
+    from .errors import (
+        AssayError,
+        ConvergenceError,
+        DegenerateError,
+        FlowsheetError,
+        ImplausibleResultWarning,
+        InfeasibleError,
+        InputError,
+        MassBalanceError,
+        MassBalanceWarning,
+        ReleaseFormatError,
+        SolveError,
+        UnitError,
+    )
+    from .figures import Figure
+    from .flowsheet import Flowsheet, Node
+    from .forecast import Forecast, forecast
+    from .reconciliation import Estimate, Measured, ReconciliationResult
+    from .release import CheckReport, Release, check_release
+    from .streams import Stream
+    from .units import Q_, ureg
 
 __version__ = "0.1.0"
 
@@ -80,6 +83,59 @@ __all__ = [
     "ureg",
 ]
 
+
+# Names are imported on first use (SPEC 1 style), so that `massbalance --version`
+# and `massbalance help` start without numpy, scipy or pint.
+_SUBMODULES = ("periods", "reconciliation", "solve")
+_LAZY = {
+    **dict.fromkeys(_errors.__all__, "errors"),  # cheap: imports nothing
+    "Figure": "figures",
+    "Flowsheet": "flowsheet",
+    "Node": "flowsheet",
+    "Forecast": "forecast",
+    "forecast": "forecast",
+    "Estimate": "reconciliation",
+    "Measured": "reconciliation",
+    "ReconciliationResult": "reconciliation",
+    "CheckReport": "release",
+    "Release": "release",
+    "check_release": "release",
+    "Stream": "streams",
+    "Q_": "units",
+    "ureg": "units",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """Keeps ``massbalance.forecast`` the function once its module is loaded.
+
+    Importing a submodule binds it to the parent's attribute of the same name;
+    the public name ``forecast`` is the function (the module stays importable as
+    ``from massbalance.forecast import Forecast``).
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name == "forecast" and isinstance(value, types.ModuleType):
+            value = value.forecast
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
 # -- ``massbalance.reconcile``: the function, and the old subpackage's paths --
 #
 # The reconciliation subpackage is ``massbalance.reconciliation``. For one
@@ -105,12 +161,14 @@ class _ReconcileModule(types.ModuleType):
     """The ``reconcile`` function, callable, and the old subpackage's alias."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return reconciliation.reconcile(*args, **kwargs)
+        return importlib.import_module(_NEW).reconcile(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
+        if name == "__wrapped__":
+            return importlib.import_module(_NEW).reconcile
         if name.startswith("__"):
             raise AttributeError(name)
-        value = getattr(reconciliation, name)  # AttributeError when unknown
+        value = getattr(importlib.import_module(_NEW), name)  # AttributeError when unknown
         _moved(f"{_OLD}.{name}", f"{_NEW}.{name}")
         return value
 
@@ -147,8 +205,9 @@ class _OldPathFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 if TYPE_CHECKING:
     from .reconciliation import reconcile
 else:
-    reconcile = _ReconcileModule(_OLD, reconciliation.reconcile.__doc__)
-    reconcile.__wrapped__ = reconciliation.reconcile
+    reconcile = _ReconcileModule(
+        _OLD, "Reconcile measured plant data (massbalance.reconciliation.reconcile)."
+    )
     reconcile.__path__ = []  # a package, so that the old submodule paths import
     sys.modules[_OLD] = reconcile
     if not any(isinstance(f, _OldPathFinder) for f in sys.meta_path):

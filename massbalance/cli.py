@@ -11,6 +11,7 @@ declares its arguments and ``_run_<name>(args) -> int`` that does the work;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -47,9 +48,11 @@ def write_atomic(path: Path, text: str, *, protect: Sequence[Path] = ()) -> None
             raise InputError(
                 f"--output {path}: refusing to overwrite the input file", str(path)
             )
+    mode = _new_file_mode(target)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            os.fchmod(handle.fileno(), mode)
             handle.write(text)
         os.replace(tmp, target)
     except BaseException:
@@ -57,10 +60,20 @@ def write_atomic(path: Path, text: str, *, protect: Sequence[Path] = ()) -> None
         raise
 
 
+def _new_file_mode(target: Path) -> int:
+    """The mode a report gets: the replaced file's, else 0666 less the umask."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def emit(args: argparse.Namespace, text: str, inputs: Sequence[Path] = ()) -> None:
     """Print ``text`` or write it atomically to ``args.output``."""
     output = getattr(args, "output", None)
-    if output:
+    if output and output != "-":
         write_atomic(Path(output), text, protect=inputs)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -98,7 +111,9 @@ def _add_check(subparsers: _Subparsers) -> None:
         help="largest culprit set searched for (default 3)",
     )
     parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
-    parser.add_argument("--output", "-o", help="write the report here (atomically)")
+    parser.add_argument(
+        "--output", "-o", help="write the report here (atomically; - for stdout)"
+    )
     parser.set_defaults(handler=_run_check)
     _add_check_screening(parser)
 
@@ -154,7 +169,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
-        return handler(args)
+        with contextlib.ExitStack() as stack:
+            _stdin_file(args, stack)
+            return handler(args)
     except MassBalanceError as err:
         if args.debug:
             traceback.print_exc()
@@ -516,3 +533,63 @@ _SUBCOMMANDS: list[Callable[[_Subparsers], None]] = [
     _add_convert,
     _add_draft,
 ]
+
+
+# --- help, completion, and - for standard input -------------------------------
+
+
+def _add_help(subparsers: _Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "help",
+        help="print a user guide (massbalance help release-format)",
+        description=(
+            "Print one of the user guides that ship with massbalance, in "
+            "Markdown; with no name, list them."
+        ),
+    )
+    parser.add_argument(
+        "guide", nargs="?", help="the guide's name, e.g. release-format"
+    )
+    parser.set_defaults(handler=_run_help)
+
+
+def _run_help(args: argparse.Namespace) -> int:
+    from .guides import help_text
+
+    sys.stdout.write(help_text(args.guide))
+    return EXIT_OK
+
+
+def _add_completion(subparsers: _Subparsers) -> None:
+    parser = subparsers.add_parser(
+        "completion",
+        help="print a shell completion script: source <(massbalance completion bash)",
+        description=(
+            "Print a bash script that completes massbalance's commands, options "
+            "and their choices. With the `completion` extra (argcomplete) "
+            'installed, eval "$(register-python-argcomplete massbalance)" '
+            "completes from the parser itself instead."
+        ),
+    )
+    parser.add_argument("shell", choices=("bash",), help="the shell")
+    parser.set_defaults(handler=_run_completion)
+
+
+def _run_completion(args: argparse.Namespace) -> int:
+    from ._completion import bash_script
+
+    sys.stdout.write(bash_script(_parser()))
+    return EXIT_OK
+
+
+_SUBCOMMANDS += [_add_help, _add_completion]
+
+
+def _stdin_file(args: argparse.Namespace, stack: contextlib.ExitStack) -> None:
+    """Let ``-`` as the input file mean standard input (copied to a temporary file)."""
+    if getattr(args, "file", None) != Path("-"):
+        return
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="mb-")))
+    path = folder / "stdin.toml"
+    path.write_text(sys.stdin.read(), encoding="utf-8")
+    args.file = path

@@ -338,8 +338,8 @@ def parse_unit(
             ratio: pint.Unit = numerator / parse_unit(den, pins=pins, where=where)
             return ratio
     raise UnitError(
-        f"{where}: unknown unit {label!r}; known spellings are listed in "
-        "docs/release-format.md (or pin it in [release.units])",
+        f"{where}: unknown unit {label!r}; known spellings are listed by "
+        "`massbalance help release-format` (or pin it in [release.units])",
         where,
         label,
     )

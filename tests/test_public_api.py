@@ -29,8 +29,8 @@ LAYERS = [
     {"solve", "intervals", "periods", "forecast"},
     {"release", "reconcile", "reconciliation", "uncertainty"},
     {"io"},
-    {"report", "plot", "testing"},
-    {"cli", "__main__", "__init__"},
+    {"report", "plot", "testing", "guides"},
+    {"cli", "__main__", "__init__", "_launch", "_progress", "_completion"},
 ]
 RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 

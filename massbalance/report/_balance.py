@@ -1,4 +1,4 @@
-"""Render an n-product balance (text, Markdown, JSON). Pure: this module prints nothing.
+"""Render an n-product balance (text, Markdown, JSON, HTML). Pure: this module prints nothing.
 
 Splits and recoveries are shown in percent, masses in tonnes, residuals as
 mass fractions; the JSON form carries every number as ``{"value", "unit"}``.
@@ -13,10 +13,11 @@ from .._typing import Quantity
 from ..errors import InputError
 from ..solve.n_product import BalanceResult
 from ..units import GRADE, MASS
+from ._width import table_blocks, wrap_prose
 
 __all__ = ["BALANCE_FORMATS", "balance_report_dict", "render_balance"]
 
-BALANCE_FORMATS = ("text", "markdown", "json")
+BALANCE_FORMATS = ("text", "markdown", "json", "html")
 
 
 def _pct(value: Any) -> dict[str, Any]:
@@ -137,8 +138,9 @@ def render_balance(
     ----------
     result : BalanceResult
         One scenario from :func:`massbalance.solve.n_product`.
-    fmt : {"text", "markdown", "json"}
-        The rendering.
+    fmt : {"text", "markdown", "json", "html"}
+        The rendering; ``"html"`` is a self-contained page with a Sankey
+        diagram (:func:`massbalance.report.balance_html`).
     feed_mass : pint.Quantity, optional
         The feed's dry mass; adds a column of product masses. [t]
     feed_name : str, optional
@@ -159,6 +161,10 @@ def render_balance(
         raise InputError(
             f"format {fmt!r}: expected one of {', '.join(BALANCE_FORMATS)}", fmt
         )
+    if fmt == "html":
+        from ._html_flow import balance_html
+
+        return balance_html(result, feed_mass=feed_mass, feed_name=feed_name)
     if fmt == "json":
         doc = balance_report_dict(result, feed_mass=feed_mass, feed_name=feed_name)
         return json.dumps(doc, indent=2)
@@ -177,10 +183,6 @@ def render_balance(
         lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
         lines += ["| " + " | ".join(row) + " |" for row in rows]
         return "\n".join(lines)
-    widths = [max(len(r[c]) for r in [header, *rows]) for c in range(len(header))]
     lines = [title, ""]
-    for row in [header, *rows]:
-        cells = [row[0].ljust(widths[0])]
-        cells += [cell.rjust(w) for cell, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
+    lines += table_blocks([header, *rows], right=range(1, len(header)))
+    return "\n".join(wrap_prose(lines))

@@ -1,4 +1,4 @@
-"""Render a reconciliation result (text, Markdown, JSON, CSV). Pure: prints nothing.
+"""Render a reconciliation result (text, Markdown, JSON, CSV, HTML). Pure: prints nothing.
 
 The JSON layout is the one issue 4 specifies::
 
@@ -14,10 +14,11 @@ import math
 from typing import Any
 
 from ..reconciliation import ReconciliationResult, undetectable
+from ._width import table_blocks, wrap_prose
 
 __all__ = ["RECONCILE_FORMATS", "reconciliation_dict", "render_reconciliation"]
 
-RECONCILE_FORMATS = ("text", "markdown", "json", "csv")
+RECONCILE_FORMATS = ("text", "markdown", "json", "csv", "html")
 
 _NUMERIC = ("measured", "adjusted", "sd", "redundancy", "test")
 
@@ -92,10 +93,7 @@ def _table(result: ReconciliationResult, markdown: bool) -> str:
         lines = ["| " + " | ".join(r) + " |" for r in table]
         lines.insert(1, "|" + "---|" * len(cols))
     else:
-        widths = [max(len(r[i]) for r in table) for i in range(len(cols))]
-        lines = [
-            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in table
-        ]
+        lines = table_blocks(table)
     lines.append("")
     lines.append(
         f"chi2 = {result.chi2:.4g} on {result.dof} dof, "
@@ -115,7 +113,7 @@ def _table(result: ReconciliationResult, markdown: bool) -> str:
             "not redundant, so a gross error there cannot be detected: "
             + ", ".join(blind)
         )
-    return "\n".join(lines)
+    return "\n".join(lines if markdown else wrap_prose(lines))
 
 
 def render_reconciliation(result: ReconciliationResult, fmt: str = "text") -> str:
@@ -125,8 +123,9 @@ def render_reconciliation(result: ReconciliationResult, fmt: str = "text") -> st
     ----------
     result : ReconciliationResult
         A single-period result (from :func:`massbalance.reconciliation.reconcile`).
-    fmt : {"text", "markdown", "json", "csv"}
-        Output format.
+    fmt : {"text", "markdown", "json", "csv", "html"}
+        Output format; ``"html"`` is a self-contained page with a Sankey
+        diagram (:func:`massbalance.report.reconciliation_html`).
 
     Returns
     -------
@@ -142,6 +141,10 @@ def render_reconciliation(result: ReconciliationResult, fmt: str = "text") -> st
         return json.dumps(reconciliation_dict(result), indent=2)
     if fmt == "csv":
         return _csv(result)
+    if fmt == "html":
+        from ._html_flow import reconciliation_html
+
+        return reconciliation_html(result)
     if fmt in ("text", "markdown"):
         return _table(result, markdown=fmt == "markdown")
     raise ValueError(f"unknown format {fmt!r}; use one of {RECONCILE_FORMATS}")

@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from ..io.release_estimate import ReleaseEstimate
+from ._width import table_blocks, wrap_prose
 
 __all__ = [
     "RELEASE_ESTIMATE_FORMATS",
@@ -138,14 +139,7 @@ def _grid(table: list[list[str]], markdown: bool, right: set[int]) -> list[str]:
             + "".join("--:|" if i in right else "---|" for i in range(len(table[0]))),
         )
         return lines
-    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
-    return [
-        "  ".join(
-            (c.rjust(w) if i in right else c.ljust(w))
-            for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        ).rstrip()
-        for r in table
-    ]
+    return table_blocks(table, right)
 
 
 def _text(result: ReleaseEstimate, markdown: bool) -> str:
@@ -211,7 +205,7 @@ def _text(result: ReleaseEstimate, markdown: bool) -> str:
         )
     else:
         lines.append("No physical bound or structural inequality is active.")
-    return "\n".join(lines)
+    return "\n".join(lines if markdown else wrap_prose(lines))
 
 
 def render_release_estimate(result: ReleaseEstimate, fmt: str = "text") -> str:

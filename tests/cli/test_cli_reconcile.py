@@ -94,7 +94,7 @@ def test_render_reconciliation_is_pure_and_rejects_unknown_format():
     for fmt in RECONCILE_FORMATS:
         assert "F1" in render_reconciliation(result, fmt)
     with pytest.raises(ValueError, match="unknown format"):
-        render_reconciliation(result, "html")
+        render_reconciliation(result, "pdf")
 
 
 RELEASE = Path(__file__).parents[2] / "examples" / "alexco-2012-q1.toml"
