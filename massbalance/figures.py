@@ -28,7 +28,7 @@ import pint
 
 from ._typing import Quantity
 from .errors import ReleaseFormatError, UnitError
-from .units import NUMBER_FORMATS, Q_, conversion_factor, is_nil, parse_printed
+from .units import NUMBER_FORMATS, Q_, conversion_factor, is_nil, parse_printed, ureg
 
 __all__ = [
     "BOUND_WORDS",
@@ -105,7 +105,7 @@ class Figure:
     @classmethod
     def nil_cell(cls, id: str, text: str) -> Figure:
         """An empty table cell, kept so that reports can list it as not printed."""
-        return cls(id, text, Decimal(0), "", Q_(1).units, Decimal(1), nil=True)
+        return cls(id, text, Decimal(0), "", ureg.dimensionless, Decimal(1), nil=True)
 
     @classmethod
     def parse(

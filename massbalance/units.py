@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-import unicodedata
+from decimal import Decimal
 from typing import Any, Literal
 
 import numpy as np
@@ -41,10 +41,10 @@ __all__ = [
     "GRADE",
     "MASS",
     "NUMBER_FORMATS",
-    "NumberFormat",
-    "NumberFormatError",
     "PRINTED_UNITS",
     "Q_",
+    "NumberFormat",
+    "NumberFormatError",
     "PrintedValue",
     "conversion_factor",
     "is_nil",
@@ -265,7 +265,9 @@ def _number_pattern(group: str, decimal: str) -> re.Pattern[str]:
     )
 
 
-_NUMBER_PATTERNS = {fmt: _number_pattern(*_SEPARATORS[fmt]) for fmt in NUMBER_FORMATS}
+_NUMBER_PATTERNS: dict[str, re.Pattern[str]] = {
+    fmt: _number_pattern(*_SEPARATORS[fmt]) for fmt in NUMBER_FORMATS
+}
 
 # characters that look like a digit separator but are not the ASCII one
 _LOOKALIKES = {
@@ -405,7 +407,7 @@ def _check_pin_grammar(expression: str) -> None:
         if peek()[0] == "power":
             take()
             kind, text = take()
-            if kind == "op" and text == "-" or (kind, text) == ("op", "/"):
+            if (kind == "op" and text == "-") or (kind, text) == ("op", "/"):
                 raise ValueError("an exponent must be a whole number")
             if kind != "number" or not text.isdigit():
                 raise ValueError(f"an exponent must be a whole number, not {text!r}")
@@ -421,6 +423,8 @@ def _check_pin_grammar(expression: str) -> None:
     expr(0)
     if position != len(tokens):
         raise ValueError(f"unexpected {peek()[1]!r}")
+    if not any(kind == "name" for kind, _ in tokens):
+        raise ValueError("it names no unit")
 
 
 @functools.lru_cache(maxsize=256)
@@ -431,7 +435,7 @@ def _pin_unit(expression: str) -> pint.Unit:
         raise ValueError("not a unit")
     magnitude = float(quantity.magnitude)
     if magnitude == 1.0:
-        unit: pint.Unit = quantity.units
+        unit: pint.Unit = ureg.Unit(str(quantity.units))
         return unit
     if not (magnitude > 0 and magnitude < 1e300):
         raise ValueError("its factor must be positive and finite")
@@ -461,7 +465,9 @@ def pin_unit(expression: str, *, where: str = "unit", spelling: str = "") -> pin
     <Unit('troy_ounce / short_ton')>
     """
     try:
-        return _pin_unit(expression if isinstance(expression, str) else repr(expression))
+        return _pin_unit(
+            expression if isinstance(expression, str) else repr(expression)
+        )
     except (pint.errors.PintError, ValueError, TypeError, AttributeError) as err:
         raise UnitError(
             f"{where}: [release.units] pins {spelling or expression!r} to "
@@ -620,7 +626,7 @@ def number_readings(text: str) -> dict[str, Decimal]:
     {'1,234.5': Decimal('4.353'), '1 234.5': Decimal('4.353'), '1.234,5': Decimal('4353'), "1'234.5": Decimal('4.353')}
     """
     clean, _ = _unwrap(text)
-    out = {}
+    out: dict[str, Decimal] = {}
     for fmt in NUMBER_FORMATS:
         read = _read_number(clean, fmt)
         if read is not None:
@@ -640,12 +646,17 @@ def _unreadable(text: str, clean: str, where: str, numbers: str) -> ReleaseForma
     )
     group = _SEPARATORS[numbers][0]
     match = _NUMBER_PATTERNS[numbers].match(clean)
-    if group != " " and match is not None and match["gap"] and match["unit"][:1].isdigit():
+    if (
+        group != " "
+        and match is not None
+        and match["gap"]
+        and match["unit"][:1].isdigit()
+    ):
         number = match["digits"]
         return NumberFormatError(
             f"{where}: {text!r} has a space inside a number, which {setting} does "
             f"not read; under a heading in thousands write the unit in thousands "
-            f"after {number} (\"{number} kt\", \"{number} koz\", \"{number} '000 t\"), "
+            f'after {number} ("{number} kt", "{number} koz", "{number} \'000 t"), '
             'or if spaces group thousands set [release] numbers = "1 234.5" '
             '(or "1 234,5")',
             where,

@@ -16,8 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
-import pint
-
 from ..errors import MassBalanceError, ReleaseFormatError
 from ..figures import ROUNDING_METHODS, Figure, Rounding
 from ..release import (
@@ -32,7 +30,6 @@ from ..release import (
 from ..units import (
     NUMBER_FORMATS,
     NumberFormatError,
-    is_nil,
     number_readings,
     parse_printed,
     ureg,
@@ -42,7 +39,9 @@ __all__ = ["loads_release", "read_release"]
 
 _ELEMENT = re.compile(r"^[A-Z][a-z]?$")
 _ELEMENT_SUM = re.compile(r"^[A-Z][a-z]?(?:\+[A-Z][a-z]?)+$")
-_NIL_PERCENT = re.compile(r"^\(?\s*(?:-|\u2013|\u2014|nil)\s*\)?\s*(?:%|percent)$", re.I)
+_NIL_PERCENT = re.compile(
+    r"^\(?\s*(?:-|\u2013|\u2014|nil)\s*\)?\s*(?:%|percent)$", re.I
+)
 _TAIL_NAMES = {"tail", "tails", "tailing", "tailings"}
 _STREAM_KEYS = {"mass", "wet_mass", "moisture", "role"}
 _PERIOD_KEYS = {
@@ -116,10 +115,17 @@ class _Reader:
         return tuple(figures), rest
 
     def parse(
-        self, fid: str, text: str, *, step: str | None = None, share: Decimal | None = None
+        self,
+        fid: str,
+        text: str,
+        *,
+        step: str | None = None,
+        share: Decimal | None = None,
     ) -> Figure:
         """One printing, under the release's number format and attributable share."""
-        figure = Figure.parse(fid, text, step=step, pins=self.pins, numbers=self.numbers)
+        figure = Figure.parse(
+            fid, text, step=step, pins=self.pins, numbers=self.numbers
+        )
         the_share = self.share if share is None else share
         if the_share != 1:
             figure = dataclasses.replace(figure, share=the_share)
@@ -148,7 +154,9 @@ class _Reader:
         if unknown:
             raise _fail(f"periods.{pid}", f"unknown key {sorted(unknown)[0]!r}", spec)
         self.share = (
-            _share(f"periods.{pid}.share", spec["share"]) if "share" in spec else Decimal(1)
+            _share(f"periods.{pid}.share", spec["share"])
+            if "share" in spec
+            else Decimal(1)
         )
         start, end = spec.get("start"), spec.get("end")
         days: int | None = None
@@ -361,7 +369,9 @@ class _Reader:
             raise _fail(
                 f"{where}.ratio", "names an element that also has a price", overlap
             )
-        figures, _ = self.figures(fid, body, extra=frozenset({"prices", "base", "ratio"}))
+        figures, _ = self.figures(
+            fid, body, extra=frozenset({"prices", "base", "ratio"})
+        )
         return Equivalent(name, base, prices, figures, ratios)
 
     def price(self, fid: str, text: Any) -> Figure:
@@ -424,7 +434,9 @@ class _Reader:
                 fid, _nil_change(spec), extra=frozenset({"figure", "from", "to"})
             )
             figures = tuple(
-                dataclasses.replace(f, text=spec["value"]) if k == 0 and f.text != spec["value"] else f
+                dataclasses.replace(f, text=spec["value"])
+                if k == 0 and f.text != spec["value"]
+                else f
                 for k, f in enumerate(figures)
             )
             changes.append(Change(spec["figure"], spec["from"], spec["to"], figures))
@@ -530,7 +542,9 @@ def _share(where: str, text: Any) -> Decimal:
             share = printed.number / 100
             if 0 < share <= 1:
                 return share
-    raise _fail(where, 'must be a share such as "75%" (more than 0, at most 100 %)', text)
+    raise _fail(
+        where, 'must be a share such as "75%" (more than 0, at most 100 %)', text
+    )
 
 
 def _ratio(fid: str, text: Any, numbers: str) -> Figure:
@@ -568,7 +582,9 @@ def _strings(data: Any, path: str = "") -> list[tuple[str, str]]:
         ]
     if isinstance(data, list):
         return [
-            item for k, value in enumerate(data) for item in _strings(value, f"{path}[{k}]")
+            item
+            for k, value in enumerate(data)
+            for item in _strings(value, f"{path}[{k}]")
         ]
     return []
 
@@ -593,7 +609,9 @@ def _number_conflict(data: Mapping[str, Any], err: NumberFormatError) -> str | N
                 + ": the file mixes number formats, and no one setting reads both"
             )
         if declared in readings:
-            changed = [f for f in wanted & set(readings) if readings[f] != readings[declared]]
+            changed = [
+                f for f in wanted & set(readings) if readings[f] != readings[declared]
+            ]
             if changed:
                 return (
                     f"{err.message}; but then {where} = {text!r}, read as "

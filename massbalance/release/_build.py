@@ -376,8 +376,12 @@ class _Builder:
         printed = _printed(equivalent.figures)
         if printed:
             operands = [node, *metals]
-            operands += [self.problem.bindings[f.id].node for f in equivalent.prices.values()]
-            operands += [self.problem.bindings[f.id].node for f in equivalent.ratios.values()]
+            operands += [
+                self.problem.bindings[f.id].node for f in equivalent.prices.values()
+            ]
+            operands += [
+                self.problem.bindings[f.id].node for f in equivalent.ratios.values()
+            ]
             self.relation(printed[0].id, "equivalent", operands)
 
     def _declared(
