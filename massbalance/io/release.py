@@ -136,10 +136,12 @@ class _Reader:
         if isinstance(entry, str):
             return self.parse(fid, entry, share=share)
         if isinstance(entry, dict):
-            unknown = set(entry) - {"value", "step"}
+            unknown = set(entry) - {"value", "step", "share"}
             if unknown:
                 raise _fail(fid, f"unknown key {sorted(unknown)[0]!r}", entry)
             value, step = entry.get("value"), entry.get("step")
+            if "share" in entry:
+                share = _share(f"{fid}.share", entry["share"])
             if isinstance(value, str) and (step is None or isinstance(step, str)):
                 return self.parse(fid, value, step=step, share=share)
         raise _fail(
