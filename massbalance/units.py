@@ -461,8 +461,10 @@ def pin_unit(expression: str, *, where: str = "unit", spelling: str = "") -> pin
 
     Examples
     --------
-    >>> pin_unit("troy_ounce / short_ton")
-    <Unit('troy_ounce / short_ton')>
+    >>> pin_unit("troy_ounce / short_ton") == ureg.troy_ounce / ureg.short_ton
+    True
+    >>> f"{Q_(1, pin_unit('1000 * tonne')).to('tonne'):~P}"
+    '1000.0 t'
     """
     try:
         return _pin_unit(

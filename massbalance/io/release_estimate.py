@@ -145,7 +145,12 @@ class _Model:
         graph = problem.graph
         self.graph = graph
         self.problem = problem
-        self.fids = list(problem.bindings)
+        # one-sided statements ("over 21,000 t") are bounds, not measurements
+        self.fids = [
+            f
+            for f, b in problem.bindings.items()
+            if b.figure.bound not in ("above", "below")
+        ]
         self.fig_nodes = [problem.bindings[f].node for f in self.fids]
         centres, sds = [], []
         for fid in self.fids:

@@ -107,7 +107,9 @@ def _display_units(release: Release) -> tuple[dict[str, str], dict[str, str]]:
     for period in release.periods.values():
         for stream in period.streams.values():
             for element, printings in stream.grades.items():
-                grade_units.setdefault(element, printings[0].unit_label)
+                printed = _printed(printings)
+                if printed:
+                    grade_units.setdefault(element, printed[0].unit_label)
         for metal in period.contained:
             printed = _printed(metal.figures)
             if printed:
@@ -123,10 +125,10 @@ class _Builder:
         self.grade_units, self.metal_units = _display_units(release)
         self.mass_unit = next(
             (
-                stream.mass[0].unit_label
+                _printed(stream.mass)[0].unit_label
                 for period in release.periods.values()
                 for stream in period.streams.values()
-                if stream.mass
+                if _printed(stream.mass)
             ),
             "t",
         )

@@ -524,3 +524,31 @@ def test_the_pin_grammar_reads_factors_and_small_exponents():
         head='[release.units]\n"kilotons" = "1000 * tonne"\n',
     )
     assert report.verdict == "consistent"
+
+
+# ------------------------------------------------------------------- the CLI
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (_mass('"63,4 t"'), 'numbers = "1.234,5"'),
+        (_mass('"\u0662\u0661 t"'), "non-ASCII digit"),
+        (
+            '[release.units]\n"ton" = "9**9**9 * tonne"\n' + _mass('"1 ton"'),
+            "'ton'",
+        ),
+    ],
+)
+def test_the_cli_refuses_with_exit_2_and_one_line(tmp_path, capsys, body, said):
+    from massbalance.cli import main
+
+    path = tmp_path / "release.toml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    before = path.read_bytes()
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert said in err
+    assert "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert path.read_bytes() == before
