@@ -157,8 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MassBalanceError as err:
         if args.debug:
             traceback.print_exc()
-        message = " ".join(str(err).split())
-        print(f"massbalance {args.command}: error: {message}", file=sys.stderr)
+        for problem in getattr(err, "problems", None) or (str(err),):
+            message = " ".join(problem.split())
+            print(f"massbalance {args.command}: error: {message}", file=sys.stderr)
         return EXIT_INPUT if isinstance(err, InputError) else EXIT_SOLVER
     except OSError as err:
         if args.debug:
@@ -246,15 +247,9 @@ def _run_reconcile_release(args: argparse.Namespace) -> int:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    import tomllib
+    from .io._loader import load_toml
 
-    from .errors import ReleaseFormatError
-
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as err:
-        raise ReleaseFormatError(f"{path}: not valid TOML: {err}", str(path)) from err
+    return load_toml(path)
 
 
 def _add_balance(subparsers: _Subparsers) -> None:

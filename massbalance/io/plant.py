@@ -23,7 +23,6 @@ relative one. Quantities not written are unmeasured.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from ..errors import InputError, ReleaseFormatError
 from ..flowsheet import Flowsheet
 from ..reconcile import Measured
 from ..units import parse_quantity
+from ._loader import load_toml
 
 __all__ = ["PlantData", "read_plant"]
 
@@ -71,10 +71,7 @@ def read_plant(path: str | Path) -> PlantData:
         A malformed file, a missing SD, an unknown key.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"{path}: not valid TOML ({err})", str(path)) from err
+    data = load_toml(path)
     meta = dict(data.get("plant", {}))
     nodes_raw = data.get("nodes")
     if not isinstance(nodes_raw, dict) or not nodes_raw:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +29,7 @@ from ..release import (
     Total,
 )
 from ..units import conversion_factor, parse_printed, ureg
+from ._loader import load_toml, loads_toml
 
 __all__ = ["loads_release", "read_release"]
 
@@ -387,8 +387,15 @@ class _Reader:
         )
 
 
-def loads_release(text: str, *, path: str = "<string>") -> Release:
-    """Read a release from TOML text.
+def _read(data: dict[str, Any], path: str) -> Release:
+    try:
+        return _Reader(data).release(path)
+    except MassBalanceError as err:
+        raise type(err)(f"{path}: {err.message}", err.where, err.value) from err
+
+
+def loads_release(text: str | bytes, *, path: str = "<string>") -> Release:
+    """Read a release from TOML text (or UTF-8 bytes).
 
     Raises
     ------
@@ -398,14 +405,7 @@ def loads_release(text: str, *, path: str = "<string>") -> Release:
     UnitError
         If a unit is unknown or ambiguous.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ReleaseFormatError(f"{path}: malformed TOML: {err}", path, None) from err
-    try:
-        return _Reader(data).release(path)
-    except MassBalanceError as err:
-        raise type(err)(f"{path}: {err.message}", err.where, err.value) from err
+    return _read(loads_toml(text, path=path), path)
 
 
 def read_release(path: str | Path) -> Release:
@@ -417,13 +417,4 @@ def read_release(path: str | Path) -> Release:
     >>> sorted(release.periods)  # doctest: +SKIP
     ['2011Q1', '2011Q4', '2012Q1']
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ReleaseFormatError(
-            f"{p}: cannot read: {err.strerror}", str(p), None
-        ) from err
-    except UnicodeDecodeError as err:
-        raise ReleaseFormatError(f"{p}: not UTF-8 text", str(p), None) from err
-    return loads_release(text, path=str(p))
+    return _read(load_toml(path), str(path))
