@@ -17,7 +17,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import __version__
 from .errors import InputError, MassBalanceError
@@ -246,10 +246,16 @@ def _run_reconcile_release(args: argparse.Namespace) -> int:
 # --- library subcommands: balance, convert (issue 3) ---------------------------
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(
+    path: Path, kind: Literal["release", "balance", "plant"]
+) -> dict[str, Any]:
+    """Read a TOML input file and check it against the schema of its ``kind``."""
     from .io._loader import load_toml
+    from .io._schema import validate
 
-    return load_toml(path)
+    data = load_toml(path)
+    validate(data, kind, str(path))
+    return data
 
 
 def _add_balance(subparsers: _Subparsers) -> None:
@@ -313,7 +319,7 @@ def _run_balance(args: argparse.Namespace) -> int:
     from .report import render_balance
     from .solve import n_product
 
-    data = _read_toml(args.file)
+    data = _read_toml(args.file, "balance")
     feed_name, feed, products, elements, sd, feed_mass = _balance_inputs(
         data, str(args.file)
     )

@@ -30,8 +30,8 @@ from typing import Any
 __all__ = [
     "AssayError",
     "ConvergenceError",
-    "FileFormatError",
     "DegenerateError",
+    "FileFormatError",
     "FlowsheetError",
     "ImplausibleResultWarning",
     "InfeasibleError",

@@ -76,7 +76,9 @@ def _check_tree_depth(data: dict[str, Any], where: str) -> None:
                 where,
             )
         if isinstance(node, dict):
-            stack.extend((v, depth + 1, f"{path}.{k}" if path else k) for k, v in node.items())
+            stack.extend(
+                (v, depth + 1, f"{path}.{k}" if path else k) for k, v in node.items()
+            )
         elif isinstance(node, list):
             stack.extend((v, depth + 1, f"{path}[{i}]") for i, v in enumerate(node))
 
@@ -126,13 +128,12 @@ def loads_toml(data: bytes | str, *, path: str = "<string>") -> dict[str, Any]:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        reason = str(err)
-        at = _AT.search(reason)
-        line = at.group(1) if at else "?"
-        reason = _AT.sub("", reason).strip()
+        at = _AT.search(str(err))
+        where = at.group(1) if at else "?"
+        reason = _AT.sub("", str(err)).strip()
         raise FileFormatError(
-            f"{path}: malformed TOML at line {line}: {reason}",
-            f"{path}:{line}",
+            f"{path}: malformed TOML at line {where}: {reason}",
+            f"{path}:{where}",
         ) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
         raise FileFormatError(f"{path}: nested too deeply", path) from None

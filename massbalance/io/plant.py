@@ -32,6 +32,7 @@ from ..flowsheet import Flowsheet
 from ..reconcile import Measured
 from ..units import parse_quantity
 from ._loader import load_toml
+from ._schema import validate
 
 __all__ = ["PlantData", "read_plant"]
 
@@ -72,6 +73,7 @@ def read_plant(path: str | Path) -> PlantData:
     """
     path = Path(path)
     data = load_toml(path)
+    validate(data, "plant", str(path))
     meta = dict(data.get("plant", {}))
     nodes_raw = data.get("nodes")
     if not isinstance(nodes_raw, dict) or not nodes_raw:

@@ -30,6 +30,7 @@ from ..release import (
 )
 from ..units import conversion_factor, parse_printed, ureg
 from ._loader import load_toml, loads_toml
+from ._schema import validate
 
 __all__ = ["loads_release", "read_release"]
 
@@ -388,6 +389,7 @@ class _Reader:
 
 
 def _read(data: dict[str, Any], path: str) -> Release:
+    validate(data, "release", path)
     try:
         return _Reader(data).release(path)
     except MassBalanceError as err:
