@@ -138,6 +138,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line, with control and format characters shown escaped."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+        for c in " ".join(text.split())
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
@@ -158,7 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         for problem in getattr(err, "problems", None) or (str(err),):
-            message = " ".join(problem.split())
+            message = _one_line(problem)
             print(f"massbalance {args.command}: error: {message}", file=sys.stderr)
         return EXIT_INPUT if isinstance(err, InputError) else EXIT_SOLVER
     except OSError as err:
@@ -280,20 +288,32 @@ def _add_balance(subparsers: _Subparsers) -> None:
 def _balance_inputs(
     data: dict[str, Any], where: str
 ) -> tuple[str, dict[str, Any], dict[str, dict[str, Any]], Any, Any, Any]:
-    from .errors import AssayError, ReleaseFormatError
+    """The balance file's feed, products, elements and SDs (names checked)."""
+    import difflib
+
+    from .io._schema import Problem, key_path, raise_problems
     from .units import parse_printed
 
     settings = data.get("balance", {})
-    tables = data.get("streams")
-    if not isinstance(tables, dict) or len(tables) < 3:
-        raise ReleaseFormatError(
-            f"{where}: need a [streams.<name>] table for the feed and at least "
-            "two products",
-            where,
-        )
-    feed_name = str(settings.get("feed", next(iter(tables))))
-    if feed_name not in tables:
-        raise AssayError(f"{where}: no [streams.{feed_name}] for the feed", feed_name)
+    tables = data["streams"]
+    feed_name = settings.get("feed", next(iter(tables)))
+    problems = []
+
+    def refer(at: str, name: str, names: Any, what: str) -> None:
+        if name not in names:
+            close = difflib.get_close_matches(name, list(names), n=1)
+            hint = f"; did you mean {close[0]!a}?" if close else ""
+            problems.append(Problem(at, "names " + what.format(ascii(name)) + hint))
+
+    defined = "which the file does not define"
+    refer("balance.feed", feed_name, tables, f"stream {{}}, {defined}")
+    for name in data.get("sd", {}):
+        refer(key_path("sd", name), name, tables, f"stream {{}}, {defined}")
+    assayed = {k for table in tables.values() for k in table if k != "mass"}
+    for k, element in enumerate(settings.get("elements", [])):
+        at = key_path("balance.elements", k)
+        refer(at, element, assayed, "element {}, which no stream assays")
+    raise_problems(problems, where)
 
     def read(table: dict[str, Any], prefix: str) -> dict[str, Any]:
         out = {}

@@ -48,6 +48,18 @@ _KEY_WORDS = {  # how a patternProperties key is described in a hint
         "a name of ASCII letters, digits, `_` and `-` (at most 64 characters)"
     ),
 }
+_TEXT = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]"
+_VALUE_WORDS = {  # what a value that fails a pattern is not
+    _TEXT + "*$": "holds a control or text-direction character; remove it",
+    "^[A-Z][a-z]?$": "is not a chemical symbol such as `Ag`, `Pb` or `Zn`",
+    "^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$": (
+        "is not a name: use ASCII letters, digits, `_` and `-` (at most 64)"
+    ),
+    "^[A-Za-z0-9_][A-Za-z0-9_.+-]{0,199}$": (
+        "is not an id: use ASCII letters, digits, `_`, `-`, `.` and `+`"
+    ),
+}
+_KEY_WORDS[_TEXT + "+$"] = "a unit spelling without control characters"
 _TYPE_WORDS = {
     "object": "a table",
     "array": "an array",
@@ -67,7 +79,7 @@ class Problem:
 
     def line(self, file: str) -> str:
         """The problem as one line of text, starting with the file name."""
-        where = f"`{self.path}`: " if self.path else ""
+        where = f"{self.path}: " if self.path else ""
         return f"{file}: {where}{self.message}"
 
 
@@ -208,7 +220,8 @@ class _Validator:
                 self.fail(path, "must not be empty")
             pattern = schema.get("pattern")
             if pattern is not None and not re.search(pattern, value):
-                self.fail(path, f"{shown(value)} is not {self.expected(schema)}")
+                words = _VALUE_WORDS.get(pattern, f"is not {self.expected(schema)}")
+                self.fail(path, f"{shown(value)} {words}")
         elif (
             isinstance(value, int | float)
             and not isinstance(value, bool)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
@@ -30,7 +31,7 @@ from ..release import (
 )
 from ..units import conversion_factor, parse_printed, ureg
 from ._loader import load_toml, loads_toml
-from ._schema import validate
+from ._schema import Problem, key_path, raise_problems, validate
 
 __all__ = ["loads_release", "read_release"]
 
@@ -388,8 +389,141 @@ class _Reader:
         )
 
 
+def _nearest(name: str, names: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(names), n=1)
+    return f"; did you mean {close[0]!a}?" if close else ""
+
+
+def _cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """A cycle of ``graph`` (node -> successors) as a path, or None."""
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+    for root in graph:
+        if state.get(root):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(graph.get(root, ())))]
+        state[root] = 1
+        path.append(root)
+        while stack:
+            node, successors = stack[-1]
+            nxt = next(successors, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter(graph.get(nxt, ()))))
+    return None
+
+
+def _references(data: Mapping[str, Any]) -> list[Problem]:
+    """Every name a release file refers to that it does not define.
+
+    Runs on a document that follows the schema: streams named by a period's
+    ``feed``, ``to`` and ``in``; periods named by changes and totals; the base
+    of an equivalent; and cycles among totals.
+    """
+    problems: list[Problem] = []
+    periods: Mapping[str, Any] = data["periods"]
+    for pid, period in periods.items():
+        where = key_path("periods", pid)
+        streams = period.get("streams", {})
+        if "feed" in period and period["feed"] not in streams:
+            problems.append(
+                Problem(
+                    key_path(where, "feed"),
+                    f"names stream {period['feed']!a}, which period {pid} does "
+                    f"not define{_nearest(period['feed'], streams)}",
+                )
+            )
+        for kind, key in (("recovery", "to"), ("contained", "in")):
+            for element, entries in period.get(kind, {}).items():
+                base = key_path(key_path(where, kind), element)
+                many = isinstance(entries, list)
+                for k, entry in enumerate(entries if many else [entries]):
+                    at = key_path(base, k) if many else base
+                    for j, name in enumerate(entry[key]):
+                        if name not in streams:
+                            problems.append(
+                                Problem(
+                                    key_path(key_path(at, key), j),
+                                    f"names stream {name!a}, which period {pid} "
+                                    f"does not define{_nearest(name, streams)}",
+                                )
+                            )
+        for name, body in period.get("equivalent", {}).items():
+            base = body.get("base", name.removesuffix("Eq").removesuffix("eq"))
+            if base not in body["prices"]:
+                at = key_path(key_path(key_path(where, "equivalent"), name), "base")
+                problems.append(
+                    Problem(
+                        at,
+                        f"the base metal {base!a} has no price in `prices`; add "
+                        f"its price or set base = one of {sorted(body['prices'])}",
+                    )
+                )
+    for k, change in enumerate(data.get("changes", [])):
+        for key in ("from", "to"):
+            name = change[key]
+            if name not in periods:
+                problems.append(
+                    Problem(
+                        key_path(key_path("changes", k), key),
+                        f"names period {name!a}, which the file does not "
+                        f"define{_nearest(name, periods)}",
+                    )
+                )
+    graph: dict[str, list[str]] = {}
+    for k, total in enumerate(data.get("totals", [])):
+        at = key_path("totals", k)
+        if total["total"] not in periods:
+            problems.append(
+                Problem(
+                    key_path(at, "total"),
+                    f"names period {total['total']!a}, which the file does not "
+                    f"define{_nearest(total['total'], periods)}",
+                )
+            )
+        seen: set[str] = set()
+        for j, name in enumerate(total["parts"]):
+            if name not in periods:
+                problems.append(
+                    Problem(
+                        key_path(key_path(at, "parts"), j),
+                        f"names period {name!a}, which the file does not "
+                        f"define{_nearest(name, periods)}",
+                    )
+                )
+            if name in seen:
+                problems.append(
+                    Problem(
+                        key_path(key_path(at, "parts"), j),
+                        f"names period {name!a} twice; a total adds each part once",
+                    )
+                )
+            seen.add(name)
+        graph.setdefault(total["total"], []).extend(total["parts"])
+    cycle = _cycle(graph)
+    if cycle is not None:
+        problems.append(
+            Problem(
+                "totals",
+                "the totals form a cycle: "
+                + " -> ".join(f"{name!a}" for name in cycle)
+                + " (a total cannot be a part of itself, directly or through "
+                "other totals)",
+            )
+        )
+    return problems
+
+
 def _read(data: dict[str, Any], path: str) -> Release:
     validate(data, "release", path)
+    raise_problems(_references(data), path)
     try:
         return _Reader(data).release(path)
     except MassBalanceError as err:
