@@ -54,7 +54,9 @@ def main() -> None:
     load = per_call(lambda: load_toml(args.file), args.number, args.repeat)
     check = per_call(lambda: find_problems(data, "release"), args.number, args.repeat)
     read = per_call(lambda: read_release(args.file), args.number, args.repeat)
-    print(f"{args.file} on {platform.python_implementation()} {platform.python_version()}")
+    print(
+        f"{args.file} on {platform.python_implementation()} {platform.python_version()}"
+    )
     print(f"load_toml           {load * 1e3:8.3f} ms")
     print(f"schema validation   {check * 1e3:8.3f} ms")
     print(f"read_release        {read * 1e3:8.3f} ms   (goal < 5 ms)")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -46,6 +47,48 @@ _ROLES = {"feed", "product", "tail", "other"}
 _CURRENCY = re.compile(r"US\$|C\$|A\$|\$|€|£|\b(?:USD|CAD|AUD|EUR|GBP)\b")
 
 
+MAX_DIGITS = 15
+"""Most significant digits a printed figure may have (double precision holds 15)."""
+SMALLEST, LARGEST = 1e-12, 1e15
+"""Range of a printed value's size in SI base units (kg, s, mass fraction)."""
+
+
+@functools.cache
+def _base_factor(unit: pint.Unit) -> float:
+    return float(ureg.Quantity(1.0, unit).to_base_units().magnitude)
+
+
+def _brief(text: str) -> str:
+    """``text`` quoted, its middle left out when it is long."""
+    return ascii(text if len(text) <= 40 else f"{text[:20]}...{text[-12:]}")
+
+
+def _sane(figure: Figure) -> Figure:
+    """Refuse a figure whose number no double-precision check can honour."""
+    digits = len(figure.number.as_tuple().digits)
+    if digits > MAX_DIGITS:
+        raise _fail(
+            figure.id,
+            f"{_brief(figure.text)} prints {digits} significant digits; the check "
+            f"works in double precision and honours at most {MAX_DIGITS}",
+            figure.text,
+        )
+    base = abs(_base_factor(figure.unit))
+    size = abs(float(figure.number)) * base
+    step = float(figure.step) * base
+    if (figure.number != 0 and not SMALLEST <= size <= LARGEST) or not (
+        SMALLEST * 1e-3 <= step <= LARGEST
+    ):
+        raise _fail(
+            figure.id,
+            f"{_brief(figure.text)} (step {figure.step:.3g}) is outside the range "
+            f"the check works in: sizes from {SMALLEST:g} to {LARGEST:g} in SI "
+            "base units (kg, s, mass fraction)",
+            figure.text,
+        )
+    return figure
+
+
 def _fail(where: str, message: str, value: object = None) -> ReleaseFormatError:
     shown = value if isinstance(value, str) else repr(value)
     return ReleaseFormatError(f"{where}: {message}", where, shown)
@@ -73,7 +116,7 @@ class _Reader:
     ) -> tuple[tuple[Figure, ...], dict[str, Any]]:
         """Read ``"21,251 t"`` or ``{value=..., also=[...], step=..., id=...}``."""
         if isinstance(spec, str):
-            return (Figure.parse(fid, spec, pins=self.pins),), {}
+            return (_sane(Figure.parse(fid, spec, pins=self.pins)),), {}
         if not isinstance(spec, dict):
             raise _fail(
                 fid, 'expected a printed value in quotes, such as "21,251 t"', spec
@@ -96,14 +139,16 @@ class _Reader:
             raise _fail(
                 main_id, 'expected a printed value in quotes, such as "94 %"', value
             )
-        figures = [Figure.parse(main_id, value, step=step, pins=self.pins)]
+        figures = [_sane(Figure.parse(main_id, value, step=step, pins=self.pins))]
         also = spec.get("also", [])
         if not isinstance(also, list):
             raise _fail(f"{main_id}.also", "must be a list of printed values", also)
         for k, text in enumerate(also, start=1):
             if not isinstance(text, str):
                 raise _fail(f"{main_id}.also{k}", "expected a printed value", text)
-            figures.append(Figure.parse(f"{main_id}.also{k}", text, pins=self.pins))
+            figures.append(
+                _sane(Figure.parse(f"{main_id}.also{k}", text, pins=self.pins))
+            )
         rest = {k: v for k, v in spec.items() if k in extra}
         return tuple(figures), rest
 
@@ -138,6 +183,9 @@ class _Reader:
             days = raw_days
         elif raw_days is not None:
             days_figures, _ = self.figures(f"{pid}.days", raw_days)
+            for figure in days_figures:
+                if figure.number <= 0:
+                    raise _fail(figure.id, "must be a positive count", figure.text)
             # a bare count ("88") is printed in days
             days_figures = tuple(
                 dataclasses.replace(f, unit=ureg.day, unit_label="d")
@@ -186,6 +234,28 @@ class _Reader:
             name: self.stream(pid, name, body, feed=feed, named=named)
             for name, body in streams_spec.items()
         }
+        feed_stream = streams.get(feed)
+        for figure in () if feed_stream is None else feed_stream.mass:
+            if figure.number == 0:
+                raise _fail(
+                    figure.id,
+                    f"the feed {feed!a} is printed as {figure.text!a}; recoveries, "
+                    "throughput and the balance divide by the feed, so remove the "
+                    "period's other figures or the feed mass",
+                    figure.text,
+                )
+        for metal in recoveries:
+            for figure in (
+                () if feed_stream is None else feed_stream.grades.get(metal.element, ())
+            ):
+                if figure.number == 0:
+                    raise _fail(
+                        figure.id,
+                        f"the feed grade is printed as {figure.text!a}, so the "
+                        f"recovery of {metal.element} (a ratio to the feed's "
+                        "metal) is undefined; remove one of the two",
+                        figure.text,
+                    )
         equivalents = tuple(
             self.equivalent(pid, name, body)
             for name, body in spec.get("equivalent", {}).items()
@@ -321,11 +391,20 @@ class _Reader:
             raise _fail(where, "must be a price per unit of metal mass", text) from err
         if printed.number <= 0:
             raise _fail(where, "must be a positive price per unit of metal", text)
+        if len(printed.number.as_tuple().digits) > MAX_DIGITS:
+            raise _fail(where, f"prints more than {MAX_DIGITS} digits", text)
         exponent = printed.number.as_tuple().exponent
         assert isinstance(exponent, int)
         half = Decimal(1).scaleb(exponent) / 2
         lo = float(printed.number - half) / unit_in_tonnes
         hi = float(printed.number + half) / unit_in_tonnes
+        if not SMALLEST <= lo <= hi <= LARGEST:
+            raise _fail(
+                where,
+                f"is outside the range the check works in ({SMALLEST:g} to "
+                f"{LARGEST:g} per tonne of metal)",
+                text,
+            )
         return lo * (1 - 1e-14), hi * (1 + 1e-14)
 
     # --------------------------------------------------------------- release
