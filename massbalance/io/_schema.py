@@ -142,7 +142,10 @@ class _Validator:
         while "$ref" in schema:
             ref: str = schema["$ref"]
             extra = {k: v for k, v in schema.items() if k != "$ref"}
-            schema = {**self.defs[ref.removeprefix("#/$defs/")], **extra}
+            target = self.defs[ref.removeprefix("#/$defs/")]
+            schema = {**target, **extra}
+            if "description" in target and "description" in extra:
+                schema["_kind"] = target["description"]  # what, beside where
         return schema
 
     def fail(self, path: str, message: str) -> None:
@@ -189,7 +192,8 @@ class _Validator:
         if branches is not None:
             fitting = [b for b in branches if self.admits(b, value)]
             if not fitting:
-                self.fail(path, f"expected {self.expected(schema)}; got {shown(value)}")
+                what = schema.get("_kind", self.expected(schema))
+                self.fail(path, f"expected {what}; got {shown(value)}")
                 return
             best: list[Problem] | None = None
             for branch in fitting:

@@ -105,8 +105,7 @@ def test_the_seed_reads_and_every_problem_is_one_line(tmp_path):
         f"{path}: release.roundng: unknown key; did you mean `rounding`?",
         f"{path}: periods.2012Q1.feed: expected a string in quotes, the "
         'mill-feed stream (default "feed"); got 5',
-        f"{path}: periods.2012Q1.recovery.Ag.valeu: unknown key; "
-        "did you mean `value`?",
+        f"{path}: periods.2012Q1.recovery.Ag.valeu: unknown key; did you mean `value`?",
     )
 
 
