@@ -6,7 +6,8 @@ Run from the repository root::
     python benchmarks/fuzz_inputs.py --n 2000 --seed 7
     python benchmarks/fuzz_inputs.py --save /tmp/crashes   # keep each crashing file
 
-Each mutation (``massbalance.testing.mutations``) changes one valid file --
+Each mutation (``massbalance.testing.mutations``) changes one valid file,
+drawn in inverse proportion to the time its commands take unmutated --
 releases: ``examples/alexco-2012-q1.toml`` and ``tests/reference/releases``;
 balance files: ``tests/data/balance``; plant files: ``examples/pbzn_month.toml``
 and ``tests/reference/reconcile`` -- and runs it in process through
@@ -50,6 +51,15 @@ def fuzz(n: int, seed: int, save: Path | None, timeout: int) -> int:
     rng = random.Random(seed)
     files = [(kind, path) for kind, paths in SEEDS.items() for path in paths]
     parsed = {path: load_toml(path) for _, path in files}
+    # a seed is drawn in inverse proportion to the time its commands take
+    # unmutated, so that the few slow releases do not take the whole budget
+    cost = {}
+    for kind, path in files:
+        cost[path] = sum(run(argv, path).seconds for argv in COMMANDS[kind])
+    weights = [1 / (cost[path] + 0.02) for _, path in files]
+    print("seeds (seconds unmutated, share of draws):")
+    for (_, path), w in zip(files, weights, strict=True):
+        print(f"  {path.name:45} {cost[path]:6.3f} s  {w / sum(weights):6.1%}")
     counts: collections.Counter[tuple[str, ...]] = collections.Counter()
     bad: dict[str, list[str]] = collections.defaultdict(list)
     slow: list[tuple[float, str]] = []
@@ -57,7 +67,7 @@ def fuzz(n: int, seed: int, save: Path | None, timeout: int) -> int:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="massbalance-fuzz-") as tmp:
         for k in range(n):
-            kind, source = rng.choice(files)
+            kind, source = rng.choices(files, weights)[0]
             name, data = mutate(rng, source.read_bytes(), parsed[source])
             path = Path(tmp) / f"m{k}.toml"
             path.write_bytes(data)
