@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
+import functools
 import re
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
+
+import pint
 
 from ..errors import MassBalanceError, ReleaseFormatError
 from ..figures import ROUNDING_METHODS, Figure, Rounding
@@ -34,6 +37,8 @@ from ..units import (
     parse_printed,
     ureg,
 )
+from ._loader import load_toml, loads_toml
+from ._schema import Problem, key_path, raise_problems, validate
 
 __all__ = ["loads_release", "read_release"]
 
@@ -50,6 +55,48 @@ _PERIOD_KEYS = {
 }  # fmt: skip
 _ROLES = {"feed", "product", "tail", "other"}
 _CURRENCY = re.compile(r"US\$|C\$|A\$|\$|€|£|\b(?:USD|CAD|AUD|EUR|GBP)\b")
+
+
+MAX_DIGITS = 15
+"""Most significant digits a printed figure may have (double precision holds 15)."""
+SMALLEST, LARGEST = 1e-12, 1e15
+"""Range of a printed value's size in SI base units (kg, s, mass fraction)."""
+
+
+@functools.cache
+def _base_factor(unit: pint.Unit) -> float:
+    return float(ureg.Quantity(1.0, unit).to_base_units().magnitude)
+
+
+def _brief(text: str) -> str:
+    """``text`` quoted, its middle left out when it is long."""
+    return ascii(text if len(text) <= 40 else f"{text[:20]}...{text[-12:]}")
+
+
+def _sane(figure: Figure) -> Figure:
+    """Refuse a figure whose number no double-precision check can honour."""
+    digits = len(figure.number.as_tuple().digits)
+    if digits > MAX_DIGITS:
+        raise _fail(
+            figure.id,
+            f"{_brief(figure.text)} prints {digits} significant digits; the check "
+            f"works in double precision and honours at most {MAX_DIGITS}",
+            figure.text,
+        )
+    base = abs(_base_factor(figure.unit))
+    size = abs(float(figure.number)) * base
+    step = float(figure.step) * base
+    if (figure.number != 0 and not SMALLEST <= size <= LARGEST) or not (
+        SMALLEST * 1e-3 <= step <= LARGEST
+    ):
+        raise _fail(
+            figure.id,
+            f"{_brief(figure.text)} (step {figure.step:.3g}) is outside the range "
+            f"the check works in: sizes from {SMALLEST:g} to {LARGEST:g} in SI "
+            "base units (kg, s, mass fraction)",
+            figure.text,
+        )
+    return figure
 
 
 def _fail(where: str, message: str, value: object = None) -> ReleaseFormatError:
@@ -123,8 +170,8 @@ class _Reader:
         share: Decimal | None = None,
     ) -> Figure:
         """One printing, under the release's number format and attributable share."""
-        figure = Figure.parse(
-            fid, text, step=step, pins=self.pins, numbers=self.numbers
+        figure = _sane(
+            Figure.parse(fid, text, step=step, pins=self.pins, numbers=self.numbers)
         )
         the_share = self.share if share is None else share
         if the_share != 1:
@@ -184,6 +231,9 @@ class _Reader:
             days = raw_days
         elif raw_days is not None:
             days_figures, _ = self.figures(f"{pid}.days", raw_days)
+            for figure in days_figures:
+                if figure.number <= 0:
+                    raise _fail(figure.id, "must be a positive count", figure.text)
             # a bare count ("88") is printed in days
             days_figures = tuple(
                 dataclasses.replace(f, unit=ureg.day, unit_label="d")
@@ -232,6 +282,28 @@ class _Reader:
             name: self.stream(pid, name, body, feed=feed, named=named)
             for name, body in streams_spec.items()
         }
+        feed_stream = streams.get(feed)
+        for figure in () if feed_stream is None else feed_stream.mass:
+            if figure.number == 0 and not figure.nil:
+                raise _fail(
+                    figure.id,
+                    f"the feed {feed!a} is printed as {figure.text!a}; recoveries, "
+                    "throughput and the balance divide by the feed, so remove the "
+                    "period's other figures or the feed mass",
+                    figure.text,
+                )
+        for metal in recoveries:
+            for figure in (
+                () if feed_stream is None else feed_stream.grades.get(metal.element, ())
+            ):
+                if figure.number == 0 and not figure.nil:
+                    raise _fail(
+                        figure.id,
+                        f"the feed grade is printed as {figure.text!a}, so the "
+                        f"recovery of {metal.element} (a ratio to the feed's "
+                        "metal) is undefined; remove one of the two",
+                        figure.text,
+                    )
         equivalents = tuple(
             self.equivalent(pid, name, body)
             for name, body in spec.get("equivalent", {}).items()
@@ -396,7 +468,7 @@ class _Reader:
             raise _fail(fid, "must be a positive price per unit of metal", text)
         exponent = printed.number.as_tuple().exponent
         assert isinstance(exponent, int)
-        return Figure(
+        price = Figure(
             id=fid,
             text=text,
             number=printed.number,
@@ -406,6 +478,7 @@ class _Reader:
             unit=1 / printed.unit,
             step=Decimal(1).scaleb(exponent),
         )
+        return _sane(price)
 
     # --------------------------------------------------------------- release
     def release(self, path: str) -> Release:
@@ -475,8 +548,152 @@ class _Reader:
         )
 
 
-def loads_release(text: str, *, path: str = "<string>") -> Release:
-    """Read a release from TOML text.
+def _nearest(name: str, names: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(names), n=1)
+    return f"; did you mean {close[0]!a}?" if close else ""
+
+
+def _cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """A cycle of ``graph`` (node -> successors) as a path, or None."""
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+    for root in graph:
+        if state.get(root):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(graph.get(root, ())))]
+        state[root] = 1
+        path.append(root)
+        while stack:
+            node, successors = stack[-1]
+            nxt = next(successors, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter(graph.get(nxt, ()))))
+    return None
+
+
+def _references(data: Mapping[str, Any]) -> list[Problem]:
+    """Every name a release file refers to that it does not define.
+
+    Runs on a document that follows the schema: streams named by a period's
+    ``feed``, ``to`` and ``in``; periods named by changes and totals; the base
+    of an equivalent; and cycles among totals.
+    """
+    problems: list[Problem] = []
+    periods: Mapping[str, Any] = data["periods"]
+    for pid, period in periods.items():
+        where = key_path("periods", pid)
+        streams = period.get("streams", {})
+        if "feed" in period and period["feed"] not in streams:
+            problems.append(
+                Problem(
+                    key_path(where, "feed"),
+                    f"names stream {period['feed']!a}, which period {pid} does "
+                    f"not define{_nearest(period['feed'], streams)}",
+                )
+            )
+        for kind, key in (("recovery", "to"), ("contained", "in")):
+            for element, entries in period.get(kind, {}).items():
+                base = key_path(key_path(where, kind), element)
+                many = isinstance(entries, list)
+                for k, entry in enumerate(entries if many else [entries]):
+                    at = key_path(base, k) if many else base
+                    for j, name in enumerate(entry[key]):
+                        if name not in streams:
+                            problems.append(
+                                Problem(
+                                    key_path(key_path(at, key), j),
+                                    f"names stream {name!a}, which period {pid} "
+                                    f"does not define{_nearest(name, streams)}",
+                                )
+                            )
+        for name, body in period.get("equivalent", {}).items():
+            base = body.get("base", name.removesuffix("Eq").removesuffix("eq"))
+            if "prices" in body and base not in body["prices"]:
+                at = key_path(key_path(key_path(where, "equivalent"), name), "base")
+                problems.append(
+                    Problem(
+                        at,
+                        f"the base metal {base!a} has no price in `prices`; add "
+                        f"its price or set base = one of {sorted(body['prices'])}",
+                    )
+                )
+    for k, change in enumerate(data.get("changes", [])):
+        for key in ("from", "to"):
+            name = change[key]
+            if name not in periods:
+                problems.append(
+                    Problem(
+                        key_path(key_path("changes", k), key),
+                        f"names period {name!a}, which the file does not "
+                        f"define{_nearest(name, periods)}",
+                    )
+                )
+    graph: dict[str, list[str]] = {}
+    for k, total in enumerate(data.get("totals", [])):
+        at = key_path("totals", k)
+        if total["total"] not in periods:
+            problems.append(
+                Problem(
+                    key_path(at, "total"),
+                    f"names period {total['total']!a}, which the file does not "
+                    f"define{_nearest(total['total'], periods)}",
+                )
+            )
+        seen: set[str] = set()
+        for j, name in enumerate(total["parts"]):
+            if name not in periods:
+                problems.append(
+                    Problem(
+                        key_path(key_path(at, "parts"), j),
+                        f"names period {name!a}, which the file does not "
+                        f"define{_nearest(name, periods)}",
+                    )
+                )
+            if name in seen:
+                problems.append(
+                    Problem(
+                        key_path(key_path(at, "parts"), j),
+                        f"names period {name!a} twice; a total adds each part once",
+                    )
+                )
+            seen.add(name)
+        graph.setdefault(total["total"], []).extend(total["parts"])
+    cycle = _cycle(graph)
+    if cycle is not None:
+        problems.append(
+            Problem(
+                "totals",
+                "the totals form a cycle: "
+                + " -> ".join(f"{name!a}" for name in cycle)
+                + " (a total cannot be a part of itself, directly or through "
+                "other totals)",
+            )
+        )
+    return problems
+
+
+def _read(data: dict[str, Any], path: str) -> Release:
+    validate(data, "release", path)
+    raise_problems(_references(data), path)
+    try:
+        return _Reader(data).release(path)
+    except NumberFormatError as err:
+        message = _number_conflict(data, err) or err.message
+        raise ReleaseFormatError(f"{path}: {message}", err.where, err.value) from err
+    except MassBalanceError as err:
+        raise type(err)(f"{path}: {err.message}", err.where, err.value) from err
+
+
+def loads_release(text: str | bytes, *, path: str = "<string>") -> Release:
+    """Read a release from TOML text (or UTF-8 bytes).
 
     Raises
     ------
@@ -486,17 +703,7 @@ def loads_release(text: str, *, path: str = "<string>") -> Release:
     UnitError
         If a unit is unknown or ambiguous.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ReleaseFormatError(f"{path}: malformed TOML: {err}", path, None) from err
-    try:
-        return _Reader(data).release(path)
-    except NumberFormatError as err:
-        message = _number_conflict(data, err) or err.message
-        raise ReleaseFormatError(f"{path}: {message}", err.where, err.value) from err
-    except MassBalanceError as err:
-        raise type(err)(f"{path}: {err.message}", err.where, err.value) from err
+    return _read(loads_toml(text, path=path), path)
 
 
 def read_release(path: str | Path) -> Release:
@@ -508,16 +715,7 @@ def read_release(path: str | Path) -> Release:
     >>> sorted(release.periods)  # doctest: +SKIP
     ['2011Q1', '2011Q4', '2012Q1']
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ReleaseFormatError(
-            f"{p}: cannot read: {err.strerror}", str(p), None
-        ) from err
-    except UnicodeDecodeError as err:
-        raise ReleaseFormatError(f"{p}: not UTF-8 text", str(p), None) from err
-    return loads_release(text, path=str(p))
+    return _read(load_toml(path), str(path))
 
 
 # ----------------------------------------------------------- new printings
@@ -557,7 +755,7 @@ def _ratio(fid: str, text: Any, numbers: str) -> Figure:
     body = text.strip()
     if body.endswith(":1"):
         body = body[:-2]
-    figure = Figure.parse(fid, body, numbers=numbers)
+    figure = _sane(Figure.parse(fid, body, numbers=numbers))
     if figure.nil or figure.unit != ureg.dimensionless or figure.number <= 0:
         raise _fail(fid, 'must be a positive number such as "55" or "55:1"', text)
     return dataclasses.replace(figure, text=text)
