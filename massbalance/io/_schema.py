@@ -60,6 +60,7 @@ _VALUE_WORDS = {  # what a value that fails a pattern is not
     ),
 }
 _KEY_WORDS[_TEXT + "+$"] = "a unit spelling without control characters"
+_KEY_WORDS["^[A-Z][a-z]?(\\+[A-Z][a-z]?)+$"] = "a sum of symbols such as `Pb+Zn`"
 _TYPE_WORDS = {
     "object": "a table",
     "array": "an array",
