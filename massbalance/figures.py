@@ -253,7 +253,7 @@ class Figure:
         truncates to 47,900, so ``"47,899 t"`` excludes 47,900 t. Under
         ``nearest`` both ends are included (a tie may round either way).
         """
-        if self.bound or rounding == "nearest":
+        if self.bound in ("above", "below") or rounding == "nearest":
             return False, False
         v = self.number
         return v <= 0, v >= 0

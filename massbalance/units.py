@@ -638,7 +638,7 @@ def number_readings(text: str) -> dict[str, Decimal]:
 
 def is_nil(text: object) -> bool:
     """Whether ``text`` is an empty table cell: ``"-"``, ``"\u2014"``, ``"n/a"``, ``"nil"``."""
-    return isinstance(text, str) and _clean(text).lower() in _NIL_CELLS
+    return isinstance(text, str) and _unwrap(text)[0].lower() in _NIL_CELLS
 
 
 def _unreadable(text: str, clean: str, where: str, numbers: str) -> ReleaseFormatError:
@@ -749,8 +749,9 @@ def parse_printed(
     clean, negative = _unwrap(text)
     if is_nil(clean):
         raise ReleaseFormatError(
-            f"{where}: {text!r} is an empty table cell, not a figure; leave the "
-            "figure out of the file",
+            f"{where}: {text!r} is an empty table cell, not a number; as a figure "
+            'write it alone ("-", "n/a"), and it is listed as not printed, or leave '
+            "the figure out of the file",
             where,
             text,
         )

@@ -99,7 +99,9 @@ def test_a_release_declares_its_format():
 
 
 def test_an_unknown_numbers_setting_is_refused():
-    with pytest.raises(ReleaseFormatError, match=r"release\.numbers.*(must be|is not) one of"):
+    with pytest.raises(
+        ReleaseFormatError, match=r"release\.numbers.*(must be|is not) one of"
+    ):
         check(_mass('"1 t"'), head='numbers = "1_234.5"\n')
 
 
@@ -206,6 +208,14 @@ def test_truncation_excludes_the_upper_end():
     lo, hi = figure.canonical_interval(ureg.tonne, "truncate")
     assert lo <= 47_899
     assert 47_899.99 < hi < 47_900
+
+
+def test_approximately_follows_the_rounding_convention():
+    figure = Figure.parse("x", "approximately 5.7 Mt")
+    assert figure.bound == "about"
+    assert figure.interval("truncate") == (Decimal("5.7"), Decimal("5.8"))
+    assert figure.open_ends("truncate") == (False, True)
+    assert Figure.parse("x", "over 5.7 Mt").open_ends("truncate") == (False, False)
 
 
 def test_a_negative_truncated_figure_excludes_its_lower_end():
