@@ -519,6 +519,15 @@ def _references(data: Mapping[str, Any]) -> list[Problem]:
                     f"not define{_nearest(period['feed'], streams)}",
                 )
             )
+        needs_feed = [k for k in ("recovery", "throughput") if period.get(k)]
+        if "feed" not in period and "feed" not in streams and streams and needs_feed:
+            problems.append(
+                Problem(
+                    key_path(where, needs_feed[0]),
+                    "needs the period's feed, and no stream is named 'feed'; "
+                    'set feed = "<stream>" in the period',
+                )
+            )
         for kind, key in (("recovery", "to"), ("contained", "in")):
             for element, entries in period.get(kind, {}).items():
                 base = key_path(key_path(where, kind), element)

@@ -163,6 +163,8 @@ CATALOGUE: tuple[Case, ...] = (
     # --- undefined references
     Case("feed names no stream", "release", _r('feed = "ore"', 'feed = "ores"'),
          "periods.Q1.feed", "did you mean 'ore'?"),
+    Case("no feed for a recovery", "release", _r('feed = "ore"\n', ""),
+         "periods.Q1.recovery", "no stream is named 'feed'"),
     Case("recovery to an undefined stream", "release", _r('to = ["conc"]', 'to = ["concs"]'),
          "periods.Q1.recovery.Pb.to[1]", "names stream 'concs', which period Q1 does not define"),
     Case("contained in an undefined stream", "release", _r('in = ["conc"]', 'in = ["ore", "cnc"]'),
