@@ -11,6 +11,9 @@ test checks the two agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 RELEASE = """\
 [release]
@@ -66,28 +69,7 @@ total = "H1"
 parts = ["Q0", "Q1"]
 """
 
-BALANCE = """\
-[balance]
-feed = "feed"
-elements = ["Pb", "Zn"]
-
-[streams.feed]
-mass = "21,251 t"
-Pb = "11.3 %"
-Zn = "5.7 %"
-
-[streams.pb_conc]
-Pb = "66 %"
-Zn = "4 %"
-
-[streams.zn_conc]
-Pb = "2 %"
-Zn = "43 %"
-
-[streams.tail]
-Pb = "0.9 %"
-Zn = "2.6 %"
-"""
+BALANCE = (DATA / "balance" / "pbzn_two_concentrates.toml").read_text(encoding="utf-8")
 
 PLANT = """\
 [plant]
