@@ -242,6 +242,10 @@ CATALOGUE: tuple[Case, ...] = (
          "streams.feed.Cu", "does not list"),
     Case("measurement key misspelt", "plant", _edit("plant", 'rsd = "1 %" }', 'rsdd = "1 %" }'),
          "streams.feed.mass.rsdd", "did you mean `rsd`?"),
+    Case("a 400-digit measured mass", "plant", _edit("plant", '"1,000 t"', '"1' + "0" * 399 + ' t"'),
+         "streams.feed.mass", "prints 400 significant digits"),
+    Case("an assay below the range", "balance", _edit("balance", 'Pb = "0.9 %"', 'Pb = "0.' + "0" * 329 + '1 %"'),
+         "tail.Pb", "outside the range the check works in"),
     Case("node inputs not an array", "plant", _edit("plant", 'in = ["feed"]', 'in = "feed"'),
          "nodes.rougher.in", "expected an array"),
 )  # fmt: skip
