@@ -30,6 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from massbalance.cli import main as cli_main
 from massbalance.io._loader import load_toml
 from massbalance.testing.mutations import COMMANDS, mutate, run
 
@@ -55,7 +56,7 @@ def fuzz(n: int, seed: int, save: Path | None, timeout: int) -> int:
     # unmutated, so that the few slow releases do not take the whole budget
     cost = {}
     for kind, path in files:
-        cost[path] = sum(run(argv, path).seconds for argv in COMMANDS[kind])
+        cost[path] = sum(run(cli_main, argv, path).seconds for argv in COMMANDS[kind])
     weights = [1 / (cost[path] + 0.02) for _, path in files]
     print("seeds (seconds unmutated, share of draws):")
     for (_, path), w in zip(files, weights, strict=True):
@@ -72,7 +73,7 @@ def fuzz(n: int, seed: int, save: Path | None, timeout: int) -> int:
             path = Path(tmp) / f"m{k}.toml"
             path.write_bytes(data)
             for argv in COMMANDS[kind]:
-                outcome = run(argv, path, name, timeout=timeout)
+                outcome = run(cli_main, argv, path, name, timeout=timeout)
                 runs += 1
                 command = " ".join(argv)
                 counts[(command, str(outcome.code))] += 1

@@ -291,8 +291,8 @@ def _balance_inputs(
     """The balance file's feed, products, elements and SDs (names checked)."""
     import difflib
 
+    from .io._limits import parse_checked
     from .io._schema import Problem, key_path, raise_problems
-    from .units import parse_printed
 
     settings = data.get("balance", {})
     tables = data["streams"]
@@ -318,17 +318,20 @@ def _balance_inputs(
     def read(table: dict[str, Any], prefix: str) -> dict[str, Any]:
         out = {}
         for key, text in table.items():
-            out[key] = parse_printed(text, where=f"{prefix}.{key}").quantity
+            out[key] = parse_checked(text, where=f"{prefix}.{key}").quantity
         return out
 
-    streams = {name: read(table, name) for name, table in tables.items()}
+    try:
+        streams = {name: read(table, name) for name, table in tables.items()}
+        sd = None
+        if "sd" in data:
+            sd = {n: read(table, f"sd.{n}") for n, table in data["sd"].items()}
+    except MassBalanceError as err:
+        raise type(err)(f"{where}: {err.message}", err.where, err.value) from err
     feed_mass = streams[feed_name].pop("mass", None)
     for values in streams.values():
         values.pop("mass", None)
     products = {n: v for n, v in streams.items() if n != feed_name}
-    sd = None
-    if "sd" in data:
-        sd = {name: read(table, f"sd.{name}") for name, table in data["sd"].items()}
     elements = settings.get("elements")
     return feed_name, streams[feed_name], products, elements, sd, feed_mass
 

@@ -134,20 +134,36 @@ def load_schema(kind: Kind) -> dict[str, Any]:
     return doc
 
 
+_RESOLVED: dict[int, dict[int, dict[str, Any]]] = {}  # per schema: $ref -> merged
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 class _Validator:
     def __init__(self, root: dict[str, Any]) -> None:
         self.defs: dict[str, Any] = root.get("$defs", {})
+        self.resolved: dict[int, dict[str, Any]] = _RESOLVED.setdefault(id(root), {})
         self.problems: list[Problem] = []
 
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in schema:
-            ref: str = schema["$ref"]
-            extra = {k: v for k, v in schema.items() if k != "$ref"}
+        if "$ref" not in schema:
+            return schema
+        done = self.resolved.get(id(schema))
+        if done is not None:
+            return done
+        out = schema
+        while "$ref" in out:
+            ref: str = out["$ref"]
+            extra = {k: v for k, v in out.items() if k != "$ref"}
             target = self.defs[ref.removeprefix("#/$defs/")]
-            schema = {**target, **extra}
+            out = {**target, **extra}
             if "description" in target and "description" in extra:
-                schema["_kind"] = target["description"]  # what, beside where
-        return schema
+                out["_kind"] = target["description"]  # what, beside where
+        self.resolved[id(schema)] = out
+        return out
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(path, message))
@@ -196,10 +212,17 @@ class _Validator:
                 what = schema.get("_kind", self.expected(schema))
                 self.fail(path, f"expected {what}; got {shown(value)}")
                 return
+            if len(fitting) == 1:
+                self.check(fitting[0], value, path)
+                return
             best: list[Problem] | None = None
             for branch in fitting:
                 inner = _Validator.__new__(_Validator)
-                inner.defs, inner.problems = self.defs, []
+                inner.defs, inner.resolved, inner.problems = (
+                    self.defs,
+                    self.resolved,
+                    [],
+                )
                 inner.check(branch, value, path)
                 if not inner.problems:
                     return
@@ -224,7 +247,7 @@ class _Validator:
             if len(value) < schema.get("minLength", 0):
                 self.fail(path, "must not be empty")
             pattern = schema.get("pattern")
-            if pattern is not None and not re.search(pattern, value):
+            if pattern is not None and not _compiled(pattern).search(value):
                 words = _VALUE_WORDS.get(pattern, f"is not {self.expected(schema)}")
                 self.fail(path, f"{shown(value)} {words}")
         elif (
@@ -274,7 +297,7 @@ class _Validator:
             if key in properties:
                 self.check(properties[key], item, sub)
                 continue
-            matched = [s for p, s in patterns.items() if re.search(p, key)]
+            matched = [s for p, s in patterns.items() if _compiled(p).search(key)]
             for s in matched:
                 self.check(s, item, sub)
             if matched:

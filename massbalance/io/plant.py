@@ -31,7 +31,7 @@ from typing import Any
 from ..errors import InputError, MassBalanceError, ReleaseFormatError
 from ..flowsheet import Flowsheet
 from ..reconcile import Measured
-from ..units import parse_quantity
+from ._limits import parse_checked
 from ._loader import load_toml
 from ._schema import Problem, key_path, raise_problems, validate
 
@@ -52,7 +52,7 @@ def _parse(text: object, where: str) -> Any:
         raise ReleaseFormatError(
             f"{where}: expected a printed value in quotes, got {text!r}", where
         )
-    return parse_quantity(text)
+    return parse_checked(text, where=where).quantity
 
 
 def _references(data: dict[str, Any]) -> list[Problem]:

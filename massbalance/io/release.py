@@ -10,14 +10,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
-
-import pint
 
 from ..errors import MassBalanceError, ReleaseFormatError
 from ..figures import ROUNDING_METHODS, Figure, Rounding
@@ -37,6 +34,7 @@ from ..units import (
     parse_printed,
     ureg,
 )
+from ._limits import check_number
 from ._loader import load_toml, loads_toml
 from ._schema import Problem, key_path, raise_problems, validate
 
@@ -57,45 +55,9 @@ _ROLES = {"feed", "product", "tail", "other"}
 _CURRENCY = re.compile(r"US\$|C\$|A\$|\$|€|£|\b(?:USD|CAD|AUD|EUR|GBP)\b")
 
 
-MAX_DIGITS = 15
-"""Most significant digits a printed figure may have (double precision holds 15)."""
-SMALLEST, LARGEST = 1e-12, 1e15
-"""Range of a printed value's size in SI base units (kg, s, mass fraction)."""
-
-
-@functools.cache
-def _base_factor(unit: pint.Unit) -> float:
-    return float(ureg.Quantity(1.0, unit).to_base_units().magnitude)
-
-
-def _brief(text: str) -> str:
-    """``text`` quoted, its middle left out when it is long."""
-    return ascii(text if len(text) <= 40 else f"{text[:20]}...{text[-12:]}")
-
-
 def _sane(figure: Figure) -> Figure:
     """Refuse a figure whose number no double-precision check can honour."""
-    digits = len(figure.number.as_tuple().digits)
-    if digits > MAX_DIGITS:
-        raise _fail(
-            figure.id,
-            f"{_brief(figure.text)} prints {digits} significant digits; the check "
-            f"works in double precision and honours at most {MAX_DIGITS}",
-            figure.text,
-        )
-    base = abs(_base_factor(figure.unit))
-    size = abs(float(figure.number)) * base
-    step = float(figure.step) * base
-    if (figure.number != 0 and not SMALLEST <= size <= LARGEST) or not (
-        SMALLEST * 1e-3 <= step <= LARGEST
-    ):
-        raise _fail(
-            figure.id,
-            f"{_brief(figure.text)} (step {figure.step:.3g}) is outside the range "
-            f"the check works in: sizes from {SMALLEST:g} to {LARGEST:g} in SI "
-            "base units (kg, s, mass fraction)",
-            figure.text,
-        )
+    check_number(figure.number, figure.step, figure.unit, figure.id, figure.text)
     return figure
 
 
@@ -597,6 +559,15 @@ def _references(data: Mapping[str, Any]) -> list[Problem]:
                     key_path(where, "feed"),
                     f"names stream {period['feed']!a}, which period {pid} does "
                     f"not define{_nearest(period['feed'], streams)}",
+                )
+            )
+        needs_feed = [k for k in ("recovery", "throughput") if period.get(k)]
+        if "feed" not in period and "feed" not in streams and streams and needs_feed:
+            problems.append(
+                Problem(
+                    key_path(where, needs_feed[0]),
+                    "needs the period's feed, and no stream is named 'feed'; "
+                    'set feed = "<stream>" in the period',
                 )
             )
         for kind, key in (("recovery", "to"), ("contained", "in")):

@@ -355,12 +355,18 @@ def _where(err: BaseException) -> str:
 
 
 def run(
-    argv: tuple[str, ...], path: Path, mutation: str = "", timeout: int = 120
+    main: Callable[[list[str]], int],
+    argv: tuple[str, ...],
+    path: Path,
+    mutation: str = "",
+    timeout: int = 120,
 ) -> Outcome:
-    """Run ``massbalance ARGV PATH`` in process and record the outcome."""
-    import time
+    """Run ``main([*argv, path])`` in process and record the outcome.
 
-    from ..cli import main
+    ``main`` is :func:`massbalance.cli.main` (passed in: this package sits
+    below the command line).
+    """
+    import time
 
     before = path.read_bytes() if path.is_file() else b""
     out, err = io.StringIO(), io.StringIO()

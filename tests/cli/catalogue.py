@@ -11,6 +11,9 @@ test checks the two agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 RELEASE = """\
 [release]
@@ -66,28 +69,7 @@ total = "H1"
 parts = ["Q0", "Q1"]
 """
 
-BALANCE = """\
-[balance]
-feed = "feed"
-elements = ["Pb", "Zn"]
-
-[streams.feed]
-mass = "21,251 t"
-Pb = "11.3 %"
-Zn = "5.7 %"
-
-[streams.pb_conc]
-Pb = "66 %"
-Zn = "4 %"
-
-[streams.zn_conc]
-Pb = "2 %"
-Zn = "43 %"
-
-[streams.tail]
-Pb = "0.9 %"
-Zn = "2.6 %"
-"""
+BALANCE = (DATA / "balance" / "pbzn_two_concentrates.toml").read_text(encoding="utf-8")
 
 PLANT = """\
 [plant]
@@ -163,6 +145,8 @@ CATALOGUE: tuple[Case, ...] = (
     # --- undefined references
     Case("feed names no stream", "release", _r('feed = "ore"', 'feed = "ores"'),
          "periods.Q1.feed", "did you mean 'ore'?"),
+    Case("no feed for a recovery", "release", _r('feed = "ore"\n', ""),
+         "periods.Q1.recovery", "no stream is named 'feed'"),
     Case("recovery to an undefined stream", "release", _r('to = ["conc"]', 'to = ["concs"]'),
          "periods.Q1.recovery.Pb.to[1]", "names stream 'concs', which period Q1 does not define"),
     Case("contained in an undefined stream", "release", _r('in = ["conc"]', 'in = ["ore", "cnc"]'),
@@ -258,6 +242,10 @@ CATALOGUE: tuple[Case, ...] = (
          "streams.feed.Cu", "does not list"),
     Case("measurement key misspelt", "plant", _edit("plant", 'rsd = "1 %" }', 'rsdd = "1 %" }'),
          "streams.feed.mass.rsdd", "did you mean `rsd`?"),
+    Case("a 400-digit measured mass", "plant", _edit("plant", '"1,000 t"', '"1' + "0" * 399 + ' t"'),
+         "streams.feed.mass", "prints 400 significant digits"),
+    Case("an assay below the range", "balance", _edit("balance", 'Pb = "0.9 %"', 'Pb = "0.' + "0" * 329 + '1 %"'),
+         "tail.Pb", "outside the range the check works in"),
     Case("node inputs not an array", "plant", _edit("plant", 'in = ["feed"]', 'in = "feed"'),
          "nodes.rougher.in", "expected an array"),
 )  # fmt: skip

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from massbalance.cli import main
 from massbalance.io._loader import load_toml
 from massbalance.testing.mutations import COMMANDS, Outcome, dumps_toml, mutate, run
 
@@ -54,7 +55,7 @@ def test_mutated_inputs_never_crash_the_cli(tmp_path):
         path = tmp_path / f"m{k}.toml"
         path.write_bytes(data)
         for argv in COMMANDS[kind]:
-            outcome = run(argv, path, name, timeout=60)
+            outcome = run(main, argv, path, name, timeout=60)
             assert outcome.problems == [], (source.name, name, data[:2000], outcome)
             outcomes.append(outcome)
         assert path.read_bytes() == data
