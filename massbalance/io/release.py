@@ -32,6 +32,7 @@ from ..units import (
     NumberFormatError,
     number_readings,
     parse_printed,
+    pin_unit,
     ureg,
 )
 from ._limits import check_number
@@ -83,6 +84,7 @@ class _Reader:
         self.head = head
         self.numbers = _numbers_setting(head)
         self.share = Decimal(1)  # the period's attributable share, while reading it
+        _check_pins(self.pins)
 
     # --------------------------------------------------------------- figures
     def figures(
@@ -690,6 +692,12 @@ def read_release(path: str | Path) -> Release:
 
 
 # ----------------------------------------------------------- new printings
+def _check_pins(pins: Mapping[str, str]) -> None:
+    """Read every ``[release.units]`` pin by the safe grammar, used or not."""
+    for spelling, expression in pins.items():
+        pin_unit(expression, where=f"release.units.{spelling}", spelling=spelling)
+
+
 def _numbers_setting(head: Mapping[str, Any]) -> str:
     """``[release] numbers``: how the release groups thousands and marks decimals."""
     numbers = head.get("numbers", NUMBER_FORMATS[0])
