@@ -316,6 +316,8 @@ class Figure:
 
 def _bound_word(text: str) -> tuple[str, str]:
     """The bound a leading word states, and the text without it."""
+    if not text.lstrip()[:1].isalpha():  # a number first: no word
+        return "", text
     clean = " ".join(text.split())
     lower = clean.lower()
     for word, bound in BOUND_WORDS.items():

@@ -576,6 +576,8 @@ def parse_unit(
 
 def _check_characters(text: str, where: str) -> None:
     """Refuse non-ASCII digits and lookalike separators, which would misread."""
+    if text.isascii():
+        return
     for ch in text:
         if ch in _LOOKALIKES:
             raise ReleaseFormatError(
@@ -638,7 +640,9 @@ def number_readings(text: str) -> dict[str, Decimal]:
 
 def is_nil(text: object) -> bool:
     """Whether ``text`` is an empty table cell: ``"-"``, ``"\u2014"``, ``"n/a"``, ``"nil"``."""
-    return isinstance(text, str) and _unwrap(text)[0].lower() in _NIL_CELLS
+    if not isinstance(text, str) or len(text) > 12:  # the longest is " ( n/a ) "
+        return False
+    return _unwrap(text)[0].lower() in _NIL_CELLS
 
 
 def _unreadable(text: str, clean: str, where: str, numbers: str) -> ReleaseFormatError:
