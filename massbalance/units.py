@@ -642,6 +642,8 @@ def is_nil(text: object) -> bool:
     """Whether ``text`` is an empty table cell: ``"-"``, ``"\u2014"``, ``"n/a"``, ``"nil"``."""
     if not isinstance(text, str) or len(text) > 12:  # the longest is " ( n/a ) "
         return False
+    if text.lstrip()[:1].isdigit():  # a number: the common case, decided at once
+        return False
     return _unwrap(text)[0].lower() in _NIL_CELLS
 
 
@@ -759,15 +761,15 @@ def parse_printed(
             where,
             text,
         )
-    if not any(ch in "0123456789" for ch in clean):
-        raise ReleaseFormatError(
-            f"{where}: {text!r} is not a printed number with a unit "
-            '(expected something like "21,251 t" or "11.3 %")',
-            where,
-            text,
-        )
     read = _read_number(clean, numbers)
     if read is None:
+        if not any(ch in "0123456789" for ch in clean):
+            raise ReleaseFormatError(
+                f"{where}: {text!r} is not a printed number with a unit "
+                '(expected something like "21,251 t" or "11.3 %")',
+                where,
+                text,
+            )
         raise _unreadable(text, clean, where, numbers)
     number, sign, unit_text = read
     if sign and sign != "+":
