@@ -43,3 +43,19 @@ def test_a_zero_feed_grade_under_a_recovery_is_a_convergence_error():
 def test_the_same_release_with_a_positive_grade_is_estimated():
     result = estimate_release(_with_feed_grade("899 g/t"))
     assert result is not None
+
+
+REGRESSIONS = Path(__file__).resolve().parents[1] / "data" / "regressions"
+
+
+def test_a_witness_start_with_no_finite_residuals_is_skipped(capsys):
+    from massbalance.cli import main
+
+    path = REGRESSIONS / "total-of-an-unprinted-period.toml"
+    before = path.read_bytes()
+    assert main(["check", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "INCONSISTENT" in captured.out
+    assert captured.err == ""
+    assert main(["reconcile", "--from-release", str(path)]) == 0
+    assert path.read_bytes() == before
