@@ -89,6 +89,14 @@ class Figure:
         One unit in the last printed digit, or the pinned step [printed unit].
     pinned : bool
         Whether the release pinned the step.
+    bound : str
+        ``""`` for an ordinary figure; ``"above"`` (printed after "over", "at
+        least", ...: [v, +inf)), ``"below"`` ("under", "nearly", ...: (-inf, v])
+        or ``"about"`` ("approximately": ordinary rounding).
+    share : decimal.Decimal
+        The attributable share it is printed at (1 for 100 %) [-].
+    nil : bool
+        An empty table cell (``"-"``, ``"n/a"``): listed, never checked.
     """
 
     id: str
