@@ -135,6 +135,7 @@ def load_schema(kind: Kind) -> dict[str, Any]:
 
 
 _RESOLVED: dict[int, dict[int, dict[str, Any]]] = {}  # per schema: $ref -> merged
+_BRANCHES: dict[int, dict[tuple[int, str], list[Any]]] = {}  # per schema: oneOf fits
 
 
 @functools.cache
@@ -146,6 +147,9 @@ class _Validator:
     def __init__(self, root: dict[str, Any]) -> None:
         self.defs: dict[str, Any] = root.get("$defs", {})
         self.resolved: dict[int, dict[str, Any]] = _RESOLVED.setdefault(id(root), {})
+        self.branches: dict[tuple[int, str], list[Any]] = _BRANCHES.setdefault(
+            id(root), {}
+        )
         self.problems: list[Problem] = []
 
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -184,6 +188,18 @@ class _Validator:
             return have == "date"
         return have == wanted or (wanted == "number" and have == "integer")
 
+    def fitting(
+        self, schema: dict[str, Any], branches: list[Any], value: object
+    ) -> list[Any]:
+        """The branches of a oneOf/anyOf whose type admits ``value``."""
+        key = (id(schema), _type_of(value))
+        found = self.branches.get(key)
+        if found is None:
+            found = [b for b in branches if self.admits(b, value)]
+            if not any("enum" in self.resolve(b) for b in branches):
+                self.branches[key] = found  # depends on the type alone
+        return found
+
     def expected(self, schema: dict[str, Any]) -> str:
         if "description" in schema:
             return str(schema["description"])
@@ -207,7 +223,7 @@ class _Validator:
             return
         branches = schema.get("oneOf", schema.get("anyOf"))
         if branches is not None:
-            fitting = [b for b in branches if self.admits(b, value)]
+            fitting = self.fitting(schema, branches, value)
             if not fitting:
                 what = schema.get("_kind", self.expected(schema))
                 self.fail(path, f"expected {what}; got {shown(value)}")
