@@ -24,7 +24,7 @@ from . import errors as _errors
 from .errors import MassBalanceDeprecationWarning
 
 if TYPE_CHECKING:
-    from . import periods, reconciliation, solve
+    from . import periods, solve
     from .errors import (
         AssayError,
         ConvergenceError,
@@ -168,7 +168,9 @@ class _ReconcileModule(types.ModuleType):
             return importlib.import_module(_NEW).reconcile
         if name.startswith("__"):
             raise AttributeError(name)
-        value = getattr(importlib.import_module(_NEW), name)  # AttributeError when unknown
+        value = getattr(
+            importlib.import_module(_NEW), name
+        )  # AttributeError when unknown
         _moved(f"{_OLD}.{name}", f"{_NEW}.{name}")
         return value
 

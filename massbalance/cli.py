@@ -18,7 +18,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from . import __version__
 from .errors import InputError, MassBalanceError
@@ -154,6 +154,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line(text: str) -> str:
+    """``text`` on one line, with control and format characters shown escaped."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+        for c in " ".join(text.split())
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
@@ -175,8 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MassBalanceError as err:
         if args.debug:
             traceback.print_exc()
-        message = " ".join(str(err).split())
-        print(f"massbalance {args.command}: error: {message}", file=sys.stderr)
+        for problem in getattr(err, "problems", None) or (str(err),):
+            message = _one_line(problem)
+            print(f"massbalance {args.command}: error: {message}", file=sys.stderr)
         return EXIT_INPUT if isinstance(err, InputError) else EXIT_SOLVER
     except OSError as err:
         if args.debug:
@@ -263,16 +272,16 @@ def _run_reconcile_release(args: argparse.Namespace) -> int:
 # --- library subcommands: balance, convert (issue 3) ---------------------------
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    import tomllib
+def _read_toml(
+    path: Path, kind: Literal["release", "balance", "plant"]
+) -> dict[str, Any]:
+    """Read a TOML input file and check it against the schema of its ``kind``."""
+    from .io._loader import load_toml
+    from .io._schema import validate
 
-    from .errors import ReleaseFormatError
-
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as err:
-        raise ReleaseFormatError(f"{path}: not valid TOML: {err}", str(path)) from err
+    data = load_toml(path)
+    validate(data, kind, str(path))
+    return data
 
 
 def _add_balance(subparsers: _Subparsers) -> None:
@@ -297,35 +306,50 @@ def _add_balance(subparsers: _Subparsers) -> None:
 def _balance_inputs(
     data: dict[str, Any], where: str
 ) -> tuple[str, dict[str, Any], dict[str, dict[str, Any]], Any, Any, Any]:
-    from .errors import AssayError, ReleaseFormatError
-    from .units import parse_printed
+    """The balance file's feed, products, elements and SDs (names checked)."""
+    import difflib
+
+    from .io._limits import parse_checked
+    from .io._schema import Problem, key_path, raise_problems
 
     settings = data.get("balance", {})
-    tables = data.get("streams")
-    if not isinstance(tables, dict) or len(tables) < 3:
-        raise ReleaseFormatError(
-            f"{where}: need a [streams.<name>] table for the feed and at least "
-            "two products",
-            where,
-        )
-    feed_name = str(settings.get("feed", next(iter(tables))))
-    if feed_name not in tables:
-        raise AssayError(f"{where}: no [streams.{feed_name}] for the feed", feed_name)
+    tables = data["streams"]
+    feed_name = settings.get("feed", next(iter(tables)))
+    problems = []
+
+    def refer(at: str, name: str, names: Any, what: str) -> None:
+        if name not in names:
+            close = difflib.get_close_matches(name, list(names), n=1)
+            hint = f"; did you mean {close[0]!a}?" if close else ""
+            problems.append(Problem(at, "names " + what.format(ascii(name)) + hint))
+
+    defined = "which the file does not define"
+    refer("balance.feed", feed_name, tables, f"stream {{}}, {defined}")
+    for name in data.get("sd", {}):
+        refer(key_path("sd", name), name, tables, f"stream {{}}, {defined}")
+    assayed = {k for table in tables.values() for k in table if k != "mass"}
+    for k, element in enumerate(settings.get("elements", [])):
+        at = key_path("balance.elements", k)
+        refer(at, element, assayed, "element {}, which no stream assays")
+    raise_problems(problems, where)
 
     def read(table: dict[str, Any], prefix: str) -> dict[str, Any]:
         out = {}
         for key, text in table.items():
-            out[key] = parse_printed(text, where=f"{prefix}.{key}").quantity
+            out[key] = parse_checked(text, where=f"{prefix}.{key}").quantity
         return out
 
-    streams = {name: read(table, name) for name, table in tables.items()}
+    try:
+        streams = {name: read(table, name) for name, table in tables.items()}
+        sd = None
+        if "sd" in data:
+            sd = {n: read(table, f"sd.{n}") for n, table in data["sd"].items()}
+    except MassBalanceError as err:
+        raise type(err)(f"{where}: {err.message}", err.where, err.value) from err
     feed_mass = streams[feed_name].pop("mass", None)
     for values in streams.values():
         values.pop("mass", None)
     products = {n: v for n, v in streams.items() if n != feed_name}
-    sd = None
-    if "sd" in data:
-        sd = {name: read(table, f"sd.{name}") for name, table in data["sd"].items()}
     elements = settings.get("elements")
     return feed_name, streams[feed_name], products, elements, sd, feed_mass
 
@@ -336,7 +360,7 @@ def _run_balance(args: argparse.Namespace) -> int:
     from .report import render_balance
     from .solve import n_product
 
-    data = _read_toml(args.file)
+    data = _read_toml(args.file, "balance")
     feed_name, feed, products, elements, sd, feed_mass = _balance_inputs(
         data, str(args.file)
     )

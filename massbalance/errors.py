@@ -9,6 +9,7 @@ Every error derives from :class:`MassBalanceError` and also from a built-in, so
     │   ├── AssayError           grade outside [0, 100 %], missing element
     │   ├── FlowsheetError       unknown node, dangling stream, bad topology
     │   └── ReleaseFormatError   a published figure or release file that cannot be read
+    │       └── FileFormatError  an input file that is not UTF-8 TOML or breaks its schema
     └── SolveError(MassBalanceError, ArithmeticError)
         ├── DegenerateError      c == t, singular or rank-deficient system
         ├── InfeasibleError      split outside [0, 1] (negative tonnage)
@@ -30,6 +31,7 @@ __all__ = [
     "AssayError",
     "ConvergenceError",
     "DegenerateError",
+    "FileFormatError",
     "FlowsheetError",
     "ImplausibleResultWarning",
     "InfeasibleError",
@@ -86,6 +88,26 @@ class FlowsheetError(InputError):
 
 class ReleaseFormatError(InputError):
     """A published figure or a release file that cannot be read."""
+
+
+class FileFormatError(ReleaseFormatError):
+    """An input file (release, balance or plant) that cannot be read as UTF-8
+    TOML, or that breaks its declared schema.
+
+    :attr:`problems` lists every problem found, one line each (file, key path,
+    what is wrong, a hint); the message holds the first and a count.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        where: str | None = None,
+        value: str | None = None,
+        problems: tuple[str, ...] = (),
+    ):
+        super().__init__(message, where, value)
+        self.args = (message, where, value, tuple(problems))
+        self.problems = tuple(problems) or (message,)
 
 
 class SolveError(MassBalanceError, ArithmeticError):

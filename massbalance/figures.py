@@ -28,9 +28,10 @@ import pint
 
 from ._typing import Quantity
 from .errors import ReleaseFormatError, UnitError
-from .units import Q_, conversion_factor, parse_printed
+from .units import NUMBER_FORMATS, Q_, conversion_factor, is_nil, parse_printed, ureg
 
 __all__ = [
+    "BOUND_WORDS",
     "ROUNDING_METHODS",
     "TRAILING_ZEROS_READINGS",
     "Figure",
@@ -44,6 +45,28 @@ ROUNDING_METHODS: tuple[Rounding, ...] = ("nearest", "truncate", "either")
 TRAILING_ZEROS_READINGS: tuple[TrailingZeros, ...] = ("significant", "ambiguous")
 
 _REL_WIDEN = 1e-14  # outward margin on unit conversion, far above float error
+_OPEN_MARGIN = 1e-8
+"""An open end of an interval is moved inward by this fraction of its value:
+ten times the relative residual a witness is verified to (1e-9), so a witness
+at the excluded end is never accepted."""
+
+BOUND_WORDS: Mapping[str, str] = {
+    "just over": "above",
+    "more than": "above",
+    "at least": "above",
+    "over": "above",
+    "just under": "below",
+    "less than": "below",
+    "under": "below",
+    "nearly": "below",
+    "almost": "below",
+    "approximately": "about",
+    "approx.": "about",
+    "approx": "about",
+    "about": "about",
+}
+"""Words a release prints before a figure, and what they bound: ``above`` is
+[v, +inf), ``below`` is (-inf, v], ``about`` is the ordinary rounding interval."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +89,14 @@ class Figure:
         One unit in the last printed digit, or the pinned step [printed unit].
     pinned : bool
         Whether the release pinned the step.
+    bound : str
+        ``""`` for an ordinary figure; ``"above"`` (printed after "over", "at
+        least", ...: [v, +inf)), ``"below"`` ("under", "nearly", ...: (-inf, v])
+        or ``"about"`` ("approximately": ordinary rounding).
+    share : decimal.Decimal
+        The attributable share it is printed at (1 for 100 %) [-].
+    nil : bool
+        An empty table cell (``"-"``, ``"n/a"``): listed, never checked.
     """
 
     id: str
@@ -75,6 +106,14 @@ class Figure:
     unit: pint.Unit
     step: Decimal
     pinned: bool = False
+    bound: str = ""  #: "", "above", "below" or "about" (the printed word's reading)
+    share: Decimal = Decimal(1)  #: the attributable share it is printed at (1 = 100 %)
+    nil: bool = False  #: an empty table cell ("-", "n/a"): listed, never checked
+
+    @classmethod
+    def nil_cell(cls, id: str, text: str) -> Figure:
+        """An empty table cell, kept so that reports can list it as not printed."""
+        return cls(id, text, Decimal(0), "", ureg.dimensionless, Decimal(1), nil=True)
 
     @classmethod
     def parse(
@@ -84,8 +123,12 @@ class Figure:
         *,
         step: str | None = None,
         pins: Mapping[str, str] | None = None,
+        numbers: str = NUMBER_FORMATS[0],
     ) -> Figure:
         """Read a figure from its printed text.
+
+        The text may start with a bounding word (:data:`BOUND_WORDS`):
+        ``"over 21,000 t"``, ``"approximately 2.2 million oz"``.
 
         Parameters
         ----------
@@ -97,6 +140,8 @@ class Figure:
             A pinned step with its unit, e.g. ``"100 t"``.
         pins : mapping, optional
             The release's ``[release.units]`` table.
+        numbers : str
+            The release's number format (:data:`massbalance.units.NUMBER_FORMATS`).
 
         Raises
         ------
@@ -105,14 +150,19 @@ class Figure:
         UnitError
             If a unit is unknown, ambiguous or of the wrong kind for the step.
         """
-        printed = parse_printed(text, pins=pins, where=id)
+        if is_nil(text):
+            return cls.nil_cell(id, text)
+        bound, body = _bound_word(text)
+        printed = parse_printed(body, pins=pins, where=id, numbers=numbers)
         exponent = printed.number.as_tuple().exponent
         assert isinstance(exponent, int)
         if step is None:
             the_step = Decimal(1).scaleb(exponent)
             pinned = False
         else:
-            pinned_value = parse_printed(step, pins=pins, where=f"{id}.step")
+            pinned_value = parse_printed(
+                step, pins=pins, where=f"{id}.step", numbers=numbers
+            )
             if pinned_value.number <= 0:
                 raise ReleaseFormatError(
                     f"{id}: step {step!r} must be positive", id, step
@@ -133,6 +183,7 @@ class Figure:
             unit=printed.unit,
             step=the_step,
             pinned=pinned,
+            bound=bound,
         )
 
     @property
@@ -173,11 +224,16 @@ class Figure:
     ) -> tuple[Decimal, Decimal]:
         """The true values that print as this figure, in the printed unit.
 
-        ``nearest``: [v - s/2, v + s/2]; ``truncate``: [v, v + s] for v > 0,
-        [v - s, v] for v < 0 and [-s, s] for 0; ``either``: the union of both.
-        Bounds are closed (a closed enclosure of the half-open truth).
+        ``nearest``: [v - s/2, v + s/2]; ``truncate``: [v, v + s) for v > 0,
+        (v - s, v] for v < 0 and (-s, s) for 0; ``either``: the union of both.
+        Which ends are open is :meth:`open_ends`. A figure printed after
+        ``over`` is [v, +inf), after ``under`` (-inf, v].
         """
         v = self.number
+        if self.bound == "above":
+            return v, Decimal("Infinity")
+        if self.bound == "below":
+            return Decimal("-Infinity"), v
         s = self.effective_step(trailing_zeros)
         half = s / 2
         if rounding == "nearest":
@@ -198,6 +254,18 @@ class Figure:
             f"rounding must be one of {ROUNDING_METHODS}, got {rounding!r}"
         )
 
+    def open_ends(self, rounding: Rounding = "nearest") -> tuple[bool, bool]:
+        """Whether the lower and the upper end of :meth:`interval` are excluded.
+
+        Cut digits never reach the next printed value: a true 47,900.0
+        truncates to 47,900, so ``"47,899 t"`` excludes 47,900 t. Under
+        ``nearest`` both ends are included (a tie may round either way).
+        """
+        if self.bound in ("above", "below") or rounding == "nearest":
+            return False, False
+        v = self.number
+        return v <= 0, v >= 0
+
     def canonical_interval(
         self,
         canonical: pint.Unit,
@@ -206,18 +274,29 @@ class Figure:
         *,
         factor: float | None = None,
     ) -> tuple[float, float]:
-        """The interval in ``canonical`` units as floats, rounded outward.
+        """The interval in ``canonical`` units as floats.
 
-        ``factor``, canonical units per printed unit, saves a unit conversion
-        when the caller already has it.
+        A closed end is rounded outward; an open end (:meth:`open_ends`) is
+        moved inward by one part in 10^8 of its value, so that no witness at
+        the excluded value passes verification. ``factor``, canonical units
+        per printed unit, saves a unit conversion when the caller already has it.
         """
         lo, hi = self.interval(rounding, trailing_zeros)
         if factor is None:
             factor = self.factor(canonical)
         flo, fhi = float(lo) * factor, float(hi) * factor
-        flo -= abs(flo) * _REL_WIDEN + 1e-300
-        fhi += abs(fhi) * _REL_WIDEN + 1e-300
-        return math.nextafter(flo, -math.inf), math.nextafter(fhi, math.inf)
+        open_lo, open_hi = self.open_ends(rounding)
+        if open_lo:
+            flo += abs(flo) * _OPEN_MARGIN
+        else:
+            flo -= abs(flo) * _REL_WIDEN + 1e-300
+            flo = math.nextafter(flo, -math.inf)
+        if open_hi:
+            fhi -= abs(fhi) * _OPEN_MARGIN
+        else:
+            fhi += abs(fhi) * _REL_WIDEN + 1e-300
+            fhi = math.nextafter(fhi, math.inf)
+        return flo, fhi
 
     def factor(self, canonical: pint.Unit) -> float:
         """How many ``canonical`` units one printed unit is.
@@ -241,3 +320,17 @@ class Figure:
     def value(self) -> Quantity:
         """The printed value as a Quantity in its printed unit."""
         return Q_(float(self.number), self.unit)
+
+
+def _bound_word(text: str) -> tuple[str, str]:
+    """The bound a leading word states, and the text without it."""
+    if not text.lstrip()[:1].isalpha():  # a number first: no word
+        return "", text
+    clean = " ".join(text.split())
+    lower = clean.lower()
+    for word, bound in BOUND_WORDS.items():
+        if lower.startswith(word) and (
+            len(lower) > len(word) and (word.endswith(".") or lower[len(word)] == " ")
+        ):
+            return bound, clean[len(word) :].strip()
+    return "", text

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -39,16 +40,22 @@ __all__ = [
     "DAYS",
     "GRADE",
     "MASS",
+    "NUMBER_FORMATS",
     "PRECIOUS_METALS",
     "PRINTED_UNITS",
     "Q_",
+    "NumberFormat",
+    "NumberFormatError",
     "PrintedValue",
     "check_trap_units",
     "conversion_factor",
+    "is_nil",
+    "number_readings",
     "on_registry",
     "parse_printed",
     "parse_quantity",
     "parse_unit",
+    "pin_unit",
     "reporting_unit",
     "set_as_application_registry",
     "to_canonical",
@@ -177,6 +184,22 @@ PRINTED_UNITS: Mapping[str, str] = {
     "m oz": "mega_troy_ounce",
     "k oz": "kilo_troy_ounce",
     "ounces per tonne": "troy_ounce / tonne",
+    # headings in thousands: "'000 t", "000 oz", "(000's)"
+    "'000 t": "kilotonne",
+    "000 t": "kilotonne",
+    "'000 tonnes": "kilotonne",
+    "000 tonnes": "kilotonne",
+    "'000 dmt": "kilotonne",
+    "'000 wmt": "kilotonne",
+    "'000 oz": "kilo_troy_ounce",
+    "000 oz": "kilo_troy_ounce",
+    "000's oz": "kilo_troy_ounce",
+    "'000 ounces": "kilo_troy_ounce",
+    "000 ounces": "kilo_troy_ounce",
+    "'000 lb": "kilo_pound",
+    "000 lb": "kilo_pound",
+    "'000 lbs": "kilo_pound",
+    "k lb": "kilo_pound",
 }
 """Printed unit spellings (lower case, single-spaced) and the registry unit each means.
 
@@ -224,12 +247,80 @@ _METAL_TAGS = frozenset(
     ]
 )
 
-_NUMBER = re.compile(
-    r"""^(?P<sign>[-+\u2212\u2013])?\s*
-        (?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\ \d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
-        \s*(?P<unit>.*)$""",
-    re.VERBOSE,
+NumberFormat = Literal["1,234.5", "1 234.5", "1.234,5", "1 234,5", "1'234.5"]
+NUMBER_FORMATS: tuple[NumberFormat, ...] = (
+    "1,234.5",
+    "1 234.5",
+    "1.234,5",
+    "1 234,5",
+    "1'234.5",
 )
+"""The ``[release] numbers`` settings: how a table groups thousands and marks
+decimals. The first is the default."""
+
+_SEPARATORS: Mapping[str, tuple[str, str]] = {
+    "1,234.5": (",", "."),
+    "1 234.5": (" ", "."),
+    "1.234,5": (".", ","),
+    "1 234,5": (" ", ","),
+    "1'234.5": ("'", "."),
+}
+
+
+def _number_pattern(group: str, decimal: str) -> re.Pattern[str]:
+    g, d = re.escape(group), re.escape(decimal)
+    digits = (
+        rf"[0-9]{{1,3}}(?:{g}[0-9]{{3}})+(?:{d}[0-9]+)?"
+        rf"|[0-9]+(?:{d}[0-9]+)?|{d}[0-9]+"
+    )
+    return re.compile(
+        rf"^(?P<sign>[-+\u2212\u2013])?\ ?(?P<digits>{digits})(?P<gap>\ ?)(?P<unit>.*)$",
+        re.ASCII,
+    )
+
+
+_NUMBER_PATTERNS: dict[str, re.Pattern[str]] = {
+    fmt: _number_pattern(*_SEPARATORS[fmt]) for fmt in NUMBER_FORMATS
+}
+
+# characters that look like a digit separator but are not the ASCII one
+_LOOKALIKES = {
+    "\u066b": ",",  # ARABIC DECIMAL SEPARATOR
+    "\u066c": ",",  # ARABIC THOUSANDS SEPARATOR
+    "\u060c": ",",  # ARABIC COMMA
+    "\uff0c": ",",  # FULLWIDTH COMMA
+    "\ufe50": ",",  # SMALL COMMA
+    "\u201a": ",",  # SINGLE LOW-9 QUOTATION MARK
+    "\uff0e": ".",  # FULLWIDTH FULL STOP
+    "\ufe52": ".",  # SMALL FULL STOP
+    "\u2024": ".",  # ONE DOT LEADER
+    "\u00b7": ".",  # MIDDLE DOT
+    "\u2019": "'",  # RIGHT SINGLE QUOTATION MARK
+    "\u2018": "'",  # LEFT SINGLE QUOTATION MARK
+    "\u02bc": "'",  # MODIFIER LETTER APOSTROPHE
+    "\u2032": "'",  # PRIME
+    "\uff07": "'",  # FULLWIDTH APOSTROPHE
+}
+
+_NIL_CELLS = frozenset({"-", "\u2013", "\u2014", "n/a", "na", "nil", "nm"})
+
+
+class NumberFormatError(ReleaseFormatError):
+    """A printed number that the declared ``numbers`` format cannot read.
+
+    ``readable_under`` lists the formats that would read it.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        where: str | None = None,
+        value: str | None = None,
+        readable_under: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(message, where, value)
+        self.readable_under = readable_under
+        self.args = (message, where, value, readable_under)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +354,166 @@ class PrintedValue:
 def _clean(text: str) -> str:
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2009", " ")
     return " ".join(text.split())
+
+
+_PIN_TOKEN = re.compile(
+    r"\s*(?:(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
+    r"|(?P<number>[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]{1,2})?)"
+    r"|(?P<power>\*\*|\^)|(?P<op>[*/()]))",
+    re.ASCII,
+)
+_PIN_MAX_LENGTH = 200
+_PIN_MAX_DEPTH = 8
+_PIN_MAX_EXPONENT = 4
+
+
+def _pin_tokens(expression: str) -> list[tuple[str, str]]:
+    tokens = []
+    position, end = 0, len(expression.rstrip())
+    while position < end:
+        match = _PIN_TOKEN.match(expression, position)
+        if match is None or match.end() == position:
+            raise ValueError(f"unexpected {expression[position:].strip()[:10]!r}")
+        kind = match.lastgroup
+        assert kind is not None
+        tokens.append((kind, match[kind]))
+        position = match.end()
+    return tokens
+
+
+def _check_pin_grammar(expression: str) -> None:
+    """Accept unit names, ``*``, ``/``, parentheses, decimal factors and integer
+    exponents of magnitude at most 4 (``**`` or ``^``); raise ValueError otherwise.
+
+    ``expr := term (("*" | "/") term)*``;
+    ``term := atom [("**" | "^") ["-"] integer]``;
+    ``atom := name | number | "(" expr ")"``.
+    """
+    if len(expression) > _PIN_MAX_LENGTH:
+        raise ValueError(f"longer than {_PIN_MAX_LENGTH} characters")
+    tokens = _pin_tokens(expression)
+    position = 0
+
+    def peek() -> tuple[str, str]:
+        return tokens[position] if position < len(tokens) else ("end", "")
+
+    def take() -> tuple[str, str]:
+        nonlocal position
+        token = peek()
+        position += 1
+        return token
+
+    def atom(depth: int) -> None:
+        kind, text = take()
+        if kind in ("name", "number"):
+            return
+        if (kind, text) == ("op", "("):
+            if depth >= _PIN_MAX_DEPTH:
+                raise ValueError(f"nested deeper than {_PIN_MAX_DEPTH}")
+            expr(depth + 1)
+            if take() != ("op", ")"):
+                raise ValueError("unbalanced parentheses")
+            return
+        raise ValueError(f"expected a unit name, a number or '(' at {text or 'end'!r}")
+
+    def term(depth: int) -> None:
+        atom(depth)
+        if peek()[0] == "power":
+            take()
+            kind, text = take()
+            if (kind == "op" and text == "-") or (kind, text) == ("op", "/"):
+                raise ValueError("an exponent must be a whole number")
+            if kind != "number" or not text.isdigit():
+                raise ValueError(f"an exponent must be a whole number, not {text!r}")
+            if int(text) > _PIN_MAX_EXPONENT:
+                raise ValueError(f"exponent {text} is above {_PIN_MAX_EXPONENT}")
+
+    def expr(depth: int) -> None:
+        term(depth)
+        while peek() in (("op", "*"), ("op", "/")):
+            take()
+            term(depth)
+
+    expr(0)
+    if position != len(tokens):
+        raise ValueError(f"unexpected {peek()[1]!r}")
+    if not any(kind == "name" for kind, _ in tokens):
+        raise ValueError("it names no unit")
+
+
+@functools.lru_cache(maxsize=256)
+def _pin_unit(expression: str) -> pint.Unit:
+    _check_pin_grammar(expression)
+    quantity = ureg.parse_expression(expression)
+    if not isinstance(quantity, pint.Quantity):  # a bare number
+        raise ValueError("not a unit")
+    magnitude = float(quantity.magnitude)
+    if magnitude == 1.0:
+        unit: pint.Unit = ureg.Unit(str(quantity.units))
+        return unit
+    if not (magnitude > 0 and magnitude < 1e300):
+        raise ValueError("its factor must be positive and finite")
+    name = "pinned_" + re.sub(r"[^A-Za-z0-9]", "_", f"{magnitude!r}_{quantity.units}")
+    if name not in ureg:
+        ureg.define(f"{name} = {magnitude!r} * {quantity.units}")
+    scaled: pint.Unit = ureg.Unit(name)
+    return scaled
+
+
+def pin_unit(expression: str, *, where: str = "unit", spelling: str = "") -> pint.Unit:
+    """The unit a ``[release.units]`` pin names, read by a small safe grammar.
+
+    A pin is unit names of the registry, ``*``, ``/``, parentheses (at most 8
+    deep), decimal factors (``1000 * tonne``) and whole exponents of at most 4
+    (``meter**3``); anything else is refused before pint evaluates it, so no
+    pin can make the check compute for long.
+
+    Raises
+    ------
+    UnitError
+        Naming the pin, if it is outside the grammar or not a unit.
+
+    Examples
+    --------
+    >>> pin_unit("troy_ounce / short_ton") == ureg.troy_ounce / ureg.short_ton
+    True
+    >>> f"{Q_(1, pin_unit('1000 * tonne')).to('tonne'):~P}"
+    '1000.0 t'
+    """
+    try:
+        return _pin_unit(
+            expression if isinstance(expression, str) else repr(expression)
+        )
+    except (pint.errors.PintError, ValueError, TypeError, AttributeError) as err:
+        raise UnitError(
+            f"{where}: [release.units] pins {spelling or expression!r} to "
+            f"{expression!r}, which is not a unit expression ({err}); write unit "
+            'names joined by * and /, e.g. "troy_ounce / short_ton"',
+            where,
+            str(expression),
+        ) from err
+
+
+_WORD = re.compile(r"[A-Za-z]+|[^A-Za-z]+")
+
+
+def _find_pin(label: str, pins: Mapping[str, str]) -> str | None:
+    """The pin for ``label``: its exact spelling, else one that differs only in
+    the case of words of four letters or more (``Tonnes`` for ``tonnes``).
+
+    Abbreviations keep their case (``oz/T`` is not ``oz/t``, ``Mt`` not ``mt``).
+    """
+    if label in pins:
+        return pins[label]
+    words = _WORD.findall(label)
+    for spelling, expression in pins.items():
+        other = _WORD.findall(_clean(spelling))
+        if len(other) == len(words) and all(
+            a == b or (len(a) >= 4 and a.isalpha() and a.lower() == b.lower())
+            for a, b in zip(words, other, strict=True)
+        ):
+            return expression
+    return None
 
 
 def parse_unit(
@@ -299,17 +550,9 @@ def parse_unit(
     '34.2857 g/t'
     """
     label = _clean(label)
-    if pins and label in pins:
-        try:
-            pinned: pint.Unit = ureg.Unit(pins[label])
-            return pinned
-        except (pint.errors.UndefinedUnitError, ValueError, TypeError) as err:
-            raise UnitError(
-                f"{where}: [release.units] pins {label!r} to {pins[label]!r}, "
-                "which is not a unit",
-                where,
-                pins[label],
-            ) from err
+    pinned_as = _find_pin(label, pins) if pins else None
+    if pinned_as is not None:
+        return pin_unit(pinned_as, where=where, spelling=label)
     if label == "":
         return ureg.dimensionless
     if label in _CASE_SENSITIVE:
@@ -345,15 +588,137 @@ def parse_unit(
     )
 
 
+def _check_characters(text: str, where: str) -> None:
+    """Refuse non-ASCII digits and lookalike separators, which would misread."""
+    if text.isascii():
+        return
+    for ch in text:
+        if ch in _LOOKALIKES:
+            raise ReleaseFormatError(
+                f"{where}: {text!r} holds {ch!r} (U+{ord(ch):04X} "
+                f"{unicodedata.name(ch, 'unnamed')}), which looks like a digit "
+                f"separator but is not one; retype it as {_LOOKALIKES[ch]!r}",
+                where,
+                text,
+            )
+        if ch not in "0123456789" and unicodedata.category(ch) == "Nd":
+            raise ReleaseFormatError(
+                f"{where}: {text!r} holds the non-ASCII digit {ch!r} (U+{ord(ch):04X} "
+                f"{unicodedata.name(ch, 'unnamed')}); retype the figure with the "
+                "digits 0-9",
+                where,
+                text,
+            )
+
+
+def _read_number(clean: str, numbers: str) -> tuple[Decimal, str, str] | None:
+    """(unsigned number, sign, unit text) of ``clean`` under one format, or None."""
+    match = _NUMBER_PATTERNS[numbers].match(clean)
+    if match is None:
+        return None
+    unit = match["unit"]
+    if unit[:1].isdigit() or (unit[:1] in (",", ".", "'") and not match["gap"]):
+        return None  # digits or a separator the format does not read
+    group, decimal = _SEPARATORS[numbers]
+    digits = match["digits"].replace(group, "").replace(decimal, ".")
+    return Decimal(digits), match["sign"] or "", unit
+
+
+def _unwrap(text: str) -> tuple[str, bool]:
+    """The cleaned text without enclosing parentheses, and whether it had them."""
+    clean = _clean(text)
+    if clean.startswith("(") and ")" in clean:
+        inner, _, after = clean[1:].partition(")")
+        return _clean(inner + " " + after), True
+    return clean, False
+
+
+def number_readings(text: str) -> dict[str, Decimal]:
+    """How each ``numbers`` format reads the number of ``text`` (unsigned).
+
+    Formats that cannot read it are left out.
+
+    Examples
+    --------
+    >>> number_readings("4.353 tpd")
+    {'1,234.5': Decimal('4.353'), '1 234.5': Decimal('4.353'), '1.234,5': Decimal('4353'), "1'234.5": Decimal('4.353')}
+    """
+    clean, _ = _unwrap(text)
+    out: dict[str, Decimal] = {}
+    for fmt in NUMBER_FORMATS:
+        read = _read_number(clean, fmt)
+        if read is not None:
+            out[fmt] = read[0]
+    return out
+
+
+def is_nil(text: object) -> bool:
+    """Whether ``text`` is an empty table cell: ``"-"``, ``"\u2014"``, ``"n/a"``, ``"nil"``."""
+    if not isinstance(text, str) or len(text) > 12:  # the longest is " ( n/a ) "
+        return False
+    if text.lstrip()[:1].isdigit():  # a number: the common case, decided at once
+        return False
+    return _unwrap(text)[0].lower() in _NIL_CELLS
+
+
+def _unreadable(text: str, clean: str, where: str, numbers: str) -> ReleaseFormatError:
+    """The error for a number the declared format cannot read, with a hint."""
+    setting = f'numbers = "{numbers}"' + (
+        " (the default)" if numbers == NUMBER_FORMATS[0] else ""
+    )
+    group = _SEPARATORS[numbers][0]
+    match = _NUMBER_PATTERNS[numbers].match(clean)
+    if (
+        group != " "
+        and match is not None
+        and match["gap"]
+        and match["unit"][:1].isdigit()
+    ):
+        number = match["digits"]
+        return NumberFormatError(
+            f"{where}: {text!r} has a space inside a number, which {setting} does "
+            f"not read; under a heading in thousands write the unit in thousands "
+            f'after {number} ("{number} kt", "{number} koz", "{number} \'000 t"), '
+            'or if spaces group thousands set [release] numbers = "1 234.5" '
+            '(or "1 234,5")',
+            where,
+            text,
+            ("1 234.5", "1 234,5"),
+        )
+    readings = number_readings(text)
+    if readings:
+        others = " or ".join(f'numbers = "{fmt}"' for fmt in readings)
+        return NumberFormatError(
+            f"{where}: {text!r} is not a number under {setting}; it reads under "
+            f"{others}: set that in [release] if the table prints its numbers so",
+            where,
+            text,
+            tuple(readings),
+        )
+    return ReleaseFormatError(
+        f"{where}: {text!r} is not a well-formed number under {setting}",
+        where,
+        text,
+    )
+
+
 def parse_printed(
-    text: str, *, pins: Mapping[str, str] | None = None, where: str = "value"
+    text: str,
+    *,
+    pins: Mapping[str, str] | None = None,
+    where: str = "value",
+    numbers: str = "1,234.5",
 ) -> PrintedValue:
     """Read a value as printed in a release: ``"21,251 t"``, ``"(2.3 %)"``.
 
-    Thousands separators are commas or spaces (``"5 600 oz"``); a leading
-    ``-`` (or a Unicode minus) or
-    enclosing parentheses mark a negative number; the unit may be glued to the
-    number (``"11.3%"``) and may be spelled out (``"4.93 million lb"``).
+    Under the default ``numbers = "1,234.5"`` thousands are grouped by commas
+    only and the decimal mark is a point; the other settings
+    (:data:`NUMBER_FORMATS`) group by spaces, points or apostrophes and mark
+    decimals with a comma. A leading ``-`` (or a Unicode minus) or enclosing
+    parentheses mark a negative number; the unit may be glued to the number
+    (``"11.3%"``) and may be spelled out (``"4.93 million lb"``). Non-ASCII
+    digits and lookalike separators (a full-width comma, an Arabic decimal
+    separator) are refused.
 
     Parameters
     ----------
@@ -363,6 +728,8 @@ def parse_printed(
         A release's ``[release.units]`` table (see :func:`parse_unit`).
     where : str
         The figure or key being read, for error messages.
+    numbers : str
+        The number format, one of :data:`NUMBER_FORMATS`.
 
     Returns
     -------
@@ -371,7 +738,8 @@ def parse_printed(
     Raises
     ------
     ReleaseFormatError
-        If the text holds no number or a malformed one.
+        If the text holds no number or a malformed one
+        (:class:`NumberFormatError` when another format would read it).
     UnitError
         If the unit is unknown or ambiguous.
 
@@ -381,6 +749,8 @@ def parse_printed(
     Decimal('-2.3')
     >>> parse_printed("4.93 million lb").quantity.to("pound")
     <Quantity(4930000.0, 'pound')>
+    >>> parse_printed("1.234,5 t", numbers="1.234,5").number
+    Decimal('1234.5')
     """
     if not isinstance(text, str):
         raise ReleaseFormatError(
@@ -389,56 +759,40 @@ def parse_printed(
             where,
             repr(text),
         )
-    clean = _clean(text)
-    negative = False
-    if clean.startswith("(") and ")" in clean:
-        inner, _, after = clean[1:].partition(")")
-        clean = _clean(inner + " " + after)
-        negative = True
-    match = _NUMBER.match(clean)
-    if match is None and clean.lower() in {
-        "-",
-        "\u2013",
-        "\u2014",
-        "n/a",
-        "na",
-        "nil",
-        "nm",
-    }:
+    if numbers not in _NUMBER_PATTERNS:
         raise ReleaseFormatError(
-            f"{where}: {text!r} is an empty table cell, not a figure; leave the "
-            "figure out of the file",
+            f"{where}: numbers must be one of {NUMBER_FORMATS}, got {numbers!r}",
+            where,
+            str(numbers),
+        )
+    _check_characters(text, where)
+    clean, negative = _unwrap(text)
+    if is_nil(clean):
+        raise ReleaseFormatError(
+            f"{where}: {text!r} is an empty table cell, not a number; as a figure "
+            'write it alone ("-", "n/a"), and it is listed as not printed, or leave '
+            "the figure out of the file",
             where,
             text,
         )
-    if match is None:
-        raise ReleaseFormatError(
-            f"{where}: {text!r} is not a printed number with a unit "
-            '(expected something like "21,251 t" or "11.3 %")',
-            where,
-            text,
-        )
-    sign = match["sign"] or ""
+    read = _read_number(clean, numbers)
+    if read is None:
+        if not any(ch in "0123456789" for ch in clean):
+            raise ReleaseFormatError(
+                f"{where}: {text!r} is not a printed number with a unit "
+                '(expected something like "21,251 t" or "11.3 %")',
+                where,
+                text,
+            )
+        raise _unreadable(text, clean, where, numbers)
+    number, sign, unit_text = read
     if sign and sign != "+":
         negative = not negative
-    try:
-        number = Decimal(match["digits"].replace(",", "").replace(" ", ""))
-    except InvalidOperation as err:  # pragma: no cover - the regex admits digits only
-        raise ReleaseFormatError(
-            f"{where}: bad number in {text!r}", where, text
-        ) from err
     if negative:
         number = -number
-    label = _clean(match["unit"])
+    label = _clean(unit_text)
     if label[:1] == "-" and label[1:2].isalpha():  # "15.7-million pounds"
         label = label[1:]
-    if label and label[0] in ",.0123456789":
-        raise ReleaseFormatError(
-            f"{where}: {text!r} is not a well-formed number "
-            "(thousands separators are commas every three digits)",
-            where,
-            text,
-        )
     unit = parse_unit(label, pins=pins, where=where)
     return PrintedValue(text=text, number=number, unit_label=label, unit=unit)
 

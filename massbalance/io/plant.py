@@ -23,15 +23,17 @@ relative one. Quantities not written are unmeasured.
 
 from __future__ import annotations
 
-import tomllib
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, ReleaseFormatError
+from ..errors import InputError, MassBalanceError, ReleaseFormatError
 from ..flowsheet import Flowsheet
 from ..reconciliation import Measured
-from ..units import parse_quantity
+from ._limits import parse_checked
+from ._loader import load_toml
+from ._schema import Problem, key_path, raise_problems, validate
 
 __all__ = ["PlantData", "read_plant"]
 
@@ -50,7 +52,32 @@ def _parse(text: object, where: str) -> Any:
         raise ReleaseFormatError(
             f"{where}: expected a printed value in quotes, got {text!r}", where
         )
-    return parse_quantity(text)
+    return parse_checked(text, where=where).quantity
+
+
+def _references(data: dict[str, Any]) -> list[Problem]:
+    """Measured streams no node names, and assays of elements not in ``[plant]``."""
+    problems: list[Problem] = []
+    named = {s for node in data["nodes"].values() for s in (*node["in"], *node["out"])}
+    elements = data.get("plant", {}).get("elements", [])
+    for stream, items in data.get("streams", {}).items():
+        at = key_path("streams", stream)
+        if stream not in named:
+            close = difflib.get_close_matches(stream, sorted(named), n=1)
+            hint = f"; did you mean {close[0]!a}?" if close else ""
+            problems.append(
+                Problem(at, f"no node has stream {stream!a} in or out{hint}")
+            )
+        for key in items:
+            if key != "mass" and key not in elements:
+                problems.append(
+                    Problem(
+                        key_path(at, key),
+                        f"an assay of {key!a}, which [plant] elements = "
+                        f"{elements} does not list",
+                    )
+                )
+    return problems
 
 
 def read_plant(path: str | Path) -> PlantData:
@@ -71,21 +98,21 @@ def read_plant(path: str | Path) -> PlantData:
         A malformed file, a missing SD, an unknown key.
     """
     path = Path(path)
+    data = load_toml(path)
+    validate(data, "plant", str(path))
+    raise_problems(_references(data), str(path))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise InputError(f"{path}: not valid TOML ({err})", str(path)) from err
+        return _build(data)
+    except MassBalanceError as err:
+        raise type(err)(f"{path}: {err.message}", err.where, err.value) from err
+
+
+def _build(data: dict[str, Any]) -> PlantData:
     meta = dict(data.get("plant", {}))
-    nodes_raw = data.get("nodes")
-    if not isinstance(nodes_raw, dict) or not nodes_raw:
-        raise InputError(f"{path}: no [nodes.NAME] tables", str(path))
-    nodes = {}
-    for name, spec in nodes_raw.items():
-        if not isinstance(spec, dict) or "in" not in spec or "out" not in spec:
-            raise InputError(
-                f"{path}: [nodes.{name}] needs in = [...] and out = [...]", name
-            )
-        nodes[name] = (list(spec["in"]), list(spec["out"]))
+    nodes = {
+        name: (list(spec["in"]), list(spec["out"]))
+        for name, spec in data["nodes"].items()
+    }
     flowsheet = Flowsheet(nodes, elements=list(meta.get("elements", [])))
     default = meta.get("rsd")
     measurements: dict[str, dict[str, Measured]] = {}
@@ -95,11 +122,9 @@ def read_plant(path: str | Path) -> PlantData:
             where = f"streams.{stream}.{key}"
             if isinstance(spec, str):
                 spec = {"value": spec}
-            if not isinstance(spec, dict) or "value" not in spec:
-                raise InputError(f"{path}: {where} needs a value", where)
             value = _parse(spec["value"], where)
             if "sd" in spec and "rsd" in spec:
-                raise InputError(f"{path}: {where} has both sd and rsd", where)
+                raise InputError(f"{where}: has both sd and rsd; give one", where)
             if "sd" in spec:
                 meas = Measured(value, sd=_parse(spec["sd"], f"{where}.sd"))
             elif "rsd" in spec or default is not None:
@@ -107,8 +132,7 @@ def read_plant(path: str | Path) -> PlantData:
                 meas = Measured(value, rsd=rsd)
             else:
                 raise InputError(
-                    f"{path}: {where} has no sd or rsd (and [plant] sets no rsd)",
-                    where,
+                    f"{where}: has no sd or rsd (and [plant] sets no rsd)", where
                 )
             measurements[stream][key] = meas
     return PlantData(flowsheet=flowsheet, measurements=measurements, meta=meta)

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 import re
-import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
-
-import pint
 
 from ..errors import MassBalanceError, ReleaseFormatError
 from ..figures import ROUNDING_METHODS, Figure, Rounding
@@ -29,19 +27,39 @@ from ..release import (
     StreamSpec,
     Total,
 )
-from ..units import conversion_factor, parse_printed, ureg
+from ..units import (
+    NUMBER_FORMATS,
+    NumberFormatError,
+    number_readings,
+    parse_printed,
+    pin_unit,
+    ureg,
+)
+from ._limits import check_number
+from ._loader import load_toml, loads_toml
+from ._schema import Problem, key_path, raise_problems, validate
 
 __all__ = ["loads_release", "read_release"]
 
 _ELEMENT = re.compile(r"^[A-Z][a-z]?$")
+_ELEMENT_SUM = re.compile(r"^[A-Z][a-z]?(?:\+[A-Z][a-z]?)+$")
+_NIL_PERCENT = re.compile(
+    r"^\(?\s*(?:-|\u2013|\u2014|nil)\s*\)?\s*(?:%|percent)$", re.I
+)
 _TAIL_NAMES = {"tail", "tails", "tailing", "tailings"}
 _STREAM_KEYS = {"mass", "wet_mass", "moisture", "role"}
 _PERIOD_KEYS = {
     "start", "end", "days", "day_count", "feed", "throughput", "balance",
-    "streams", "recovery", "contained", "equivalent",
+    "streams", "recovery", "contained", "equivalent", "share",
 }  # fmt: skip
 _ROLES = {"feed", "product", "tail", "other"}
 _CURRENCY = re.compile(r"US\$|C\$|A\$|\$|€|£|\b(?:USD|CAD|AUD|EUR|GBP)\b")
+
+
+def _sane(figure: Figure) -> Figure:
+    """Refuse a figure whose number no double-precision check can honour."""
+    check_number(figure.number, figure.step, figure.unit, figure.id, figure.text)
+    return figure
 
 
 def _fail(where: str, message: str, value: object = None) -> ReleaseFormatError:
@@ -64,6 +82,9 @@ class _Reader:
             )
         self.pins: dict[str, str] = pins
         self.head = head
+        self.numbers = _numbers_setting(head)
+        self.share = Decimal(1)  # the period's attributable share, while reading it
+        _check_pins(self.pins)
 
     # --------------------------------------------------------------- figures
     def figures(
@@ -71,12 +92,12 @@ class _Reader:
     ) -> tuple[tuple[Figure, ...], dict[str, Any]]:
         """Read ``"21,251 t"`` or ``{value=..., also=[...], step=..., id=...}``."""
         if isinstance(spec, str):
-            return (Figure.parse(fid, spec, pins=self.pins),), {}
+            return (self.parse(fid, spec),), {}
         if not isinstance(spec, dict):
             raise _fail(
                 fid, 'expected a printed value in quotes, such as "21,251 t"', spec
             )
-        unknown = set(spec) - {"value", "also", "step", "id"} - extra
+        unknown = set(spec) - {"value", "also", "step", "id", "share"} - extra
         if unknown:
             raise _fail(fid, f"unknown key {sorted(unknown)[0]!r}", spec)
         if "value" not in spec:
@@ -94,16 +115,49 @@ class _Reader:
             raise _fail(
                 main_id, 'expected a printed value in quotes, such as "94 %"', value
             )
-        figures = [Figure.parse(main_id, value, step=step, pins=self.pins)]
+        share = _share(f"{main_id}.share", spec["share"]) if "share" in spec else None
+        figures = [self.parse(main_id, value, step=step, share=share)]
         also = spec.get("also", [])
         if not isinstance(also, list):
             raise _fail(f"{main_id}.also", "must be a list of printed values", also)
-        for k, text in enumerate(also, start=1):
-            if not isinstance(text, str):
-                raise _fail(f"{main_id}.also{k}", "expected a printed value", text)
-            figures.append(Figure.parse(f"{main_id}.also{k}", text, pins=self.pins))
+        for k, entry in enumerate(also, start=1):
+            figures.append(self.also(f"{main_id}.also{k}", entry, share=share))
         rest = {k: v for k, v in spec.items() if k in extra}
         return tuple(figures), rest
+
+    def parse(
+        self,
+        fid: str,
+        text: str,
+        *,
+        step: str | None = None,
+        share: Decimal | None = None,
+    ) -> Figure:
+        """One printing, under the release's number format and attributable share."""
+        figure = _sane(
+            Figure.parse(fid, text, step=step, pins=self.pins, numbers=self.numbers)
+        )
+        the_share = self.share if share is None else share
+        if the_share != 1:
+            figure = dataclasses.replace(figure, share=the_share)
+        return figure
+
+    def also(self, fid: str, entry: Any, *, share: Decimal | None) -> Figure:
+        """An ``also`` printing: ``"4.5 million lb"`` or ``{ value = ..., step = ... }``."""
+        if isinstance(entry, str):
+            return self.parse(fid, entry, share=share)
+        if isinstance(entry, dict):
+            unknown = set(entry) - {"value", "step", "share"}
+            if unknown:
+                raise _fail(fid, f"unknown key {sorted(unknown)[0]!r}", entry)
+            value, step = entry.get("value"), entry.get("step")
+            if "share" in entry:
+                share = _share(f"{fid}.share", entry["share"])
+            if isinstance(value, str) and (step is None or isinstance(step, str)):
+                return self.parse(fid, value, step=step, share=share)
+        raise _fail(
+            fid, 'expected a printed value or { value = "...", step = "..." }', entry
+        )
 
     # --------------------------------------------------------------- periods
     def period(self, pid: str, spec: Any) -> Period:
@@ -112,6 +166,11 @@ class _Reader:
         unknown = set(spec) - _PERIOD_KEYS
         if unknown:
             raise _fail(f"periods.{pid}", f"unknown key {sorted(unknown)[0]!r}", spec)
+        self.share = (
+            _share(f"periods.{pid}.share", spec["share"])
+            if "share" in spec
+            else Decimal(1)
+        )
         start, end = spec.get("start"), spec.get("end")
         days: int | None = None
         days_figures: tuple[Figure, ...] = ()
@@ -136,6 +195,9 @@ class _Reader:
             days = raw_days
         elif raw_days is not None:
             days_figures, _ = self.figures(f"{pid}.days", raw_days)
+            for figure in days_figures:
+                if figure.number <= 0:
+                    raise _fail(figure.id, "must be a positive count", figure.text)
             # a bare count ("88") is printed in days
             days_figures = tuple(
                 dataclasses.replace(f, unit=ureg.day, unit_label="d")
@@ -184,6 +246,28 @@ class _Reader:
             name: self.stream(pid, name, body, feed=feed, named=named)
             for name, body in streams_spec.items()
         }
+        feed_stream = streams.get(feed)
+        for figure in () if feed_stream is None else feed_stream.mass:
+            if figure.number == 0 and not figure.nil:
+                raise _fail(
+                    figure.id,
+                    f"the feed {feed!a} is printed as {figure.text!a}; recoveries, "
+                    "throughput and the balance divide by the feed, so remove the "
+                    "period's other figures or the feed mass",
+                    figure.text,
+                )
+        for metal in recoveries:
+            for figure in (
+                () if feed_stream is None else feed_stream.grades.get(metal.element, ())
+            ):
+                if figure.number == 0 and not figure.nil:
+                    raise _fail(
+                        figure.id,
+                        f"the feed grade is printed as {figure.text!a}, so the "
+                        f"recovery of {metal.element} (a ratio to the feed's "
+                        "metal) is undefined; remove one of the two",
+                        figure.text,
+                    )
         equivalents = tuple(
             self.equivalent(pid, name, body)
             for name, body in spec.get("equivalent", {}).items()
@@ -250,8 +334,15 @@ class _Reader:
         out = []
         for element, entries in spec.items():
             where = f"periods.{pid}.{kind}.{element}"
-            if not _ELEMENT.match(element):
-                raise _fail(where, "is not a chemical symbol (Ag, Pb, Zn...)", element)
+            if not _ELEMENT.match(element) and not (
+                kind == "contained" and _ELEMENT_SUM.match(element)
+            ):
+                raise _fail(
+                    where,
+                    "is not a chemical symbol (Ag, Pb, Zn...)"
+                    + (" or a sum of them (Pb+Zn)" if kind == "contained" else ""),
+                    element,
+                )
             items = entries if isinstance(entries, list) else [entries]
             for entry in items:
                 if not isinstance(entry, dict) or streams_key not in entry:
@@ -283,48 +374,75 @@ class _Reader:
 
     def equivalent(self, pid: str, name: str, body: Any) -> Equivalent:
         where = f"periods.{pid}.equivalent.{name}"
+        fid = f"{pid}.equivalent.{name}"
         if not isinstance(body, dict):
             raise _fail(where, "must be a table", body)
-        prices_spec = body.get("prices")
-        if not isinstance(prices_spec, dict) or not prices_spec:
+        prices_spec = body.get("prices", {})
+        ratios_spec = body.get("ratio", {})
+        if (
+            not isinstance(prices_spec, dict)
+            or not isinstance(ratios_spec, dict)
+            or not (prices_spec or ratios_spec)
+        ):
             raise _fail(
-                f"{where}.prices", 'needs prices = { Ag = "29 USD/oz", ... }', body
+                f"{where}.prices",
+                'needs prices = { Ag = "29 USD/oz", ... } or ratio = { Au = "55" }',
+                body,
             )
         prices = {
-            element: self.price(f"{where}.prices.{element}", text)
+            element: self.price(f"{fid}.price.{element}", text)
             for element, text in prices_spec.items()
         }
+        ratios = {
+            element: _ratio(f"{fid}.ratio.{element}", text, self.numbers)
+            for element, text in ratios_spec.items()
+        }
         base = body.get("base", name.removesuffix("Eq").removesuffix("eq"))
-        if base not in prices:
+        if prices and base not in prices:
             raise _fail(f"{where}.base", "must be an element with a price", base)
+        if not _ELEMENT.match(str(base)) or base in ratios:
+            raise _fail(f"{where}.base", "must be the element it is expressed in", base)
+        overlap = set(prices) & set(ratios)
+        if overlap:
+            raise _fail(
+                f"{where}.ratio", "names an element that also has a price", overlap
+            )
         figures, _ = self.figures(
-            f"{pid}.equivalent.{name}", body, extra=frozenset({"prices", "base"})
+            fid, body, extra=frozenset({"prices", "base", "ratio"})
         )
-        return Equivalent(name, base, prices, figures)
+        return Equivalent(name, base, prices, figures, ratios)
 
-    def price(self, where: str, text: Any) -> tuple[float, float]:
-        """Price per tonne of metal (one currency), within half its printed step."""
+    def price(self, fid: str, text: Any) -> Figure:
+        """A price per unit of metal (one currency), a figure of its own."""
         if not isinstance(text, str):
-            raise _fail(where, 'expected a price such as "29 USD/oz"', text)
+            raise _fail(fid, 'expected a price such as "29 USD/oz"', text)
         bare = " ".join(_CURRENCY.sub(" ", text).split())
         number, _, unit = bare.partition("/")
         if not unit:
             number, _, unit = bare.partition(" per ")
         printed = parse_printed(
-            f"{number.strip()} {unit.strip()}", pins=self.pins, where=where
+            f"{number.strip()} {unit.strip()}",
+            pins=self.pins,
+            where=fid,
+            numbers=self.numbers,
         )
-        try:
-            unit_in_tonnes = conversion_factor(printed.unit, ureg.tonne)
-        except pint.DimensionalityError as err:
-            raise _fail(where, "must be a price per unit of metal mass", text) from err
+        if not printed.unit.is_compatible_with(ureg.tonne):
+            raise _fail(fid, "must be a price per unit of metal mass", text)
         if printed.number <= 0:
-            raise _fail(where, "must be a positive price per unit of metal", text)
+            raise _fail(fid, "must be a positive price per unit of metal", text)
         exponent = printed.number.as_tuple().exponent
         assert isinstance(exponent, int)
-        half = Decimal(1).scaleb(exponent) / 2
-        lo = float(printed.number - half) / unit_in_tonnes
-        hi = float(printed.number + half) / unit_in_tonnes
-        return lo * (1 - 1e-14), hi * (1 + 1e-14)
+        price = Figure(
+            id=fid,
+            text=text,
+            number=printed.number,
+            unit_label=text[text.find(number.strip()) + len(number.strip()) :].strip()
+            if number.strip() in text
+            else printed.unit_label,
+            unit=1 / printed.unit,
+            step=Decimal(1).scaleb(exponent),
+        )
+        return _sane(price)
 
     # --------------------------------------------------------------- release
     def release(self, path: str) -> Release:
@@ -334,6 +452,7 @@ class _Reader:
                 "periods", "the file defines no [periods.<id>] table", periods_spec
             )
         periods = {pid: self.period(pid, spec) for pid, spec in periods_spec.items()}
+        self.share = Decimal(1)  # changes are ratios: a share cancels out
         changes = []
         for k, spec in enumerate(self.data.get("changes", []), start=1):
             where = f"changes[{k}]"
@@ -351,7 +470,13 @@ class _Reader:
                     )
             fid = f"change.{spec['figure']}.{spec['from']}-{spec['to']}"
             figures, _ = self.figures(
-                fid, spec, extra=frozenset({"figure", "from", "to"})
+                fid, _nil_change(spec), extra=frozenset({"figure", "from", "to"})
+            )
+            figures = tuple(
+                dataclasses.replace(f, text=spec["value"])
+                if k == 0 and f.text != spec["value"]
+                else f
+                for k, f in enumerate(figures)
             )
             changes.append(Change(spec["figure"], spec["from"], spec["to"], figures))
         totals = []
@@ -387,8 +512,161 @@ class _Reader:
         )
 
 
-def loads_release(text: str, *, path: str = "<string>") -> Release:
-    """Read a release from TOML text.
+def _nearest(name: str, names: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(names), n=1)
+    return f"; did you mean {close[0]!a}?" if close else ""
+
+
+def _cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """A cycle of ``graph`` (node -> successors) as a path, or None."""
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+    for root in graph:
+        if state.get(root):
+            continue
+        path: list[str] = []
+        stack: list[tuple[str, Iterator[str]]] = [(root, iter(graph.get(root, ())))]
+        state[root] = 1
+        path.append(root)
+        while stack:
+            node, successors = stack[-1]
+            nxt = next(successors, None)
+            if nxt is None:
+                stack.pop()
+                path.pop()
+                state[node] = 2
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            elif not state.get(nxt):
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter(graph.get(nxt, ()))))
+    return None
+
+
+def _references(data: Mapping[str, Any]) -> list[Problem]:
+    """Every name a release file refers to that it does not define.
+
+    Runs on a document that follows the schema: streams named by a period's
+    ``feed``, ``to`` and ``in``; periods named by changes and totals; the base
+    of an equivalent; and cycles among totals.
+    """
+    problems: list[Problem] = []
+    periods: Mapping[str, Any] = data["periods"]
+    for pid, period in periods.items():
+        where = key_path("periods", pid)
+        streams = period.get("streams", {})
+        if "feed" in period and period["feed"] not in streams:
+            problems.append(
+                Problem(
+                    key_path(where, "feed"),
+                    f"names stream {period['feed']!a}, which period {pid} does "
+                    f"not define{_nearest(period['feed'], streams)}",
+                )
+            )
+        needs_feed = [k for k in ("recovery", "throughput") if period.get(k)]
+        if "feed" not in period and "feed" not in streams and streams and needs_feed:
+            problems.append(
+                Problem(
+                    key_path(where, needs_feed[0]),
+                    "needs the period's feed, and no stream is named 'feed'; "
+                    'set feed = "<stream>" in the period',
+                )
+            )
+        for kind, key in (("recovery", "to"), ("contained", "in")):
+            for element, entries in period.get(kind, {}).items():
+                base = key_path(key_path(where, kind), element)
+                many = isinstance(entries, list)
+                for k, entry in enumerate(entries if many else [entries]):
+                    at = key_path(base, k) if many else base
+                    for j, name in enumerate(entry[key]):
+                        if name not in streams:
+                            problems.append(
+                                Problem(
+                                    key_path(key_path(at, key), j),
+                                    f"names stream {name!a}, which period {pid} "
+                                    f"does not define{_nearest(name, streams)}",
+                                )
+                            )
+        for name, body in period.get("equivalent", {}).items():
+            base = body.get("base", name.removesuffix("Eq").removesuffix("eq"))
+            if "prices" in body and base not in body["prices"]:
+                at = key_path(key_path(key_path(where, "equivalent"), name), "base")
+                problems.append(
+                    Problem(
+                        at,
+                        f"the base metal {base!a} has no price in `prices`; add "
+                        f"its price or set base = one of {sorted(body['prices'])}",
+                    )
+                )
+    for k, change in enumerate(data.get("changes", [])):
+        for key in ("from", "to"):
+            name = change[key]
+            if name not in periods:
+                problems.append(
+                    Problem(
+                        key_path(key_path("changes", k), key),
+                        f"names period {name!a}, which the file does not "
+                        f"define{_nearest(name, periods)}",
+                    )
+                )
+    graph: dict[str, list[str]] = {}
+    for k, total in enumerate(data.get("totals", [])):
+        at = key_path("totals", k)
+        if total["total"] not in periods:
+            problems.append(
+                Problem(
+                    key_path(at, "total"),
+                    f"names period {total['total']!a}, which the file does not "
+                    f"define{_nearest(total['total'], periods)}",
+                )
+            )
+        seen: set[str] = set()
+        for j, name in enumerate(total["parts"]):
+            if name not in periods:
+                problems.append(
+                    Problem(
+                        key_path(key_path(at, "parts"), j),
+                        f"names period {name!a}, which the file does not "
+                        f"define{_nearest(name, periods)}",
+                    )
+                )
+            if name in seen:
+                problems.append(
+                    Problem(
+                        key_path(key_path(at, "parts"), j),
+                        f"names period {name!a} twice; a total adds each part once",
+                    )
+                )
+            seen.add(name)
+        graph.setdefault(total["total"], []).extend(total["parts"])
+    cycle = _cycle(graph)
+    if cycle is not None:
+        problems.append(
+            Problem(
+                "totals",
+                "the totals form a cycle: "
+                + " -> ".join(f"{name!a}" for name in cycle)
+                + " (a total cannot be a part of itself, directly or through "
+                "other totals)",
+            )
+        )
+    return problems
+
+
+def _read(data: dict[str, Any], path: str) -> Release:
+    validate(data, "release", path)
+    raise_problems(_references(data), path)
+    try:
+        return _Reader(data).release(path)
+    except NumberFormatError as err:
+        message = _number_conflict(data, err) or err.message
+        raise ReleaseFormatError(f"{path}: {message}", err.where, err.value) from err
+    except MassBalanceError as err:
+        raise type(err)(f"{path}: {err.message}", err.where, err.value) from err
+
+
+def loads_release(text: str | bytes, *, path: str = "<string>") -> Release:
+    """Read a release from TOML text (or UTF-8 bytes).
 
     Raises
     ------
@@ -398,14 +676,7 @@ def loads_release(text: str, *, path: str = "<string>") -> Release:
     UnitError
         If a unit is unknown or ambiguous.
     """
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ReleaseFormatError(f"{path}: malformed TOML: {err}", path, None) from err
-    try:
-        return _Reader(data).release(path)
-    except MassBalanceError as err:
-        raise type(err)(f"{path}: {err.message}", err.where, err.value) from err
+    return _read(loads_toml(text, path=path), path)
 
 
 def read_release(path: str | Path) -> Release:
@@ -417,13 +688,114 @@ def read_release(path: str | Path) -> Release:
     >>> sorted(release.periods)  # doctest: +SKIP
     ['2011Q1', '2011Q4', '2012Q1']
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except OSError as err:
-        raise ReleaseFormatError(
-            f"{p}: cannot read: {err.strerror}", str(p), None
-        ) from err
-    except UnicodeDecodeError as err:
-        raise ReleaseFormatError(f"{p}: not UTF-8 text", str(p), None) from err
-    return loads_release(text, path=str(p))
+    return _read(load_toml(path), str(path))
+
+
+# ----------------------------------------------------------- new printings
+def _check_pins(pins: Mapping[str, str]) -> None:
+    """Read every ``[release.units]`` pin by the safe grammar, used or not."""
+    for spelling, expression in pins.items():
+        pin_unit(expression, where=f"release.units.{spelling}", spelling=spelling)
+
+
+def _numbers_setting(head: Mapping[str, Any]) -> str:
+    """``[release] numbers``: how the release groups thousands and marks decimals."""
+    numbers = head.get("numbers", NUMBER_FORMATS[0])
+    if numbers not in NUMBER_FORMATS:
+        raise _fail(
+            "release.numbers",
+            "must be one of " + ", ".join(f'"{f}"' for f in NUMBER_FORMATS),
+            numbers,
+        )
+    return str(numbers)
+
+
+def _share(where: str, text: Any) -> Decimal:
+    """An attributable share such as ``"75%"``, as a fraction in (0, 1]."""
+    if isinstance(text, str):
+        try:
+            printed = parse_printed(text, where=where)
+        except MassBalanceError:
+            printed = None
+        if printed is not None and printed.unit == ureg.percent:
+            share = printed.number / 100
+            if 0 < share <= 1:
+                return share
+    raise _fail(
+        where, 'must be a share such as "75%" (more than 0, at most 100 %)', text
+    )
+
+
+def _ratio(fid: str, text: Any, numbers: str) -> Figure:
+    """An equivalence ratio such as ``"55"`` (one unit of the metal counts as 55
+    of the base metal), a figure of its own."""
+    if not isinstance(text, str):
+        raise _fail(fid, 'expected a printed ratio in quotes, such as "55"', text)
+    body = text.strip()
+    if body.endswith(":1"):
+        body = body[:-2]
+    figure = _sane(Figure.parse(fid, body, numbers=numbers))
+    if figure.nil or figure.unit != ureg.dimensionless or figure.number <= 0:
+        raise _fail(fid, 'must be a positive number such as "55" or "55:1"', text)
+    return dataclasses.replace(figure, text=text)
+
+
+def _nil_change(spec: dict[str, Any]) -> dict[str, Any]:
+    """A change printed as ``"- %"`` or ``"nil %"`` rounds to 0 %: read it so."""
+    value = spec.get("value")
+    if isinstance(value, str) and _NIL_PERCENT.match(value.strip()):
+        return {**spec, "value": "0 %"}
+    return spec
+
+
+def _strings(data: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every (key path, string) of the file's periods and changes."""
+    if isinstance(data, str):
+        return [(path, data)]
+    if isinstance(data, dict):
+        return [
+            item
+            for key, value in data.items()
+            if path or key in ("periods", "changes", "totals")
+            for item in _strings(value, f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(data, list):
+        return [
+            item
+            for k, value in enumerate(data)
+            for item in _strings(value, f"{path}[{k}]")
+        ]
+    return []
+
+
+def _number_conflict(data: Mapping[str, Any], err: NumberFormatError) -> str | None:
+    """When the refused figure would read under another format, name a figure
+    of the file that no such format reads, or that it reads as another number."""
+    declared = _numbers_setting(data.get("release", {}) or {})
+    wanted = set(err.readable_under)
+    if not wanted:
+        return None
+    for where, text in _strings(data):
+        if text == err.value or not any(ch.isdigit() for ch in text):
+            continue
+        readings = number_readings(text)
+        if not readings:
+            continue
+        if not wanted & set(readings):
+            return (
+                f"{err.message}; but {where} = {text!r} reads only under "
+                + " or ".join(f'numbers = "{f}"' for f in readings)
+                + ": the file mixes number formats, and no one setting reads both"
+            )
+        if declared in readings:
+            changed = [
+                f for f in wanted & set(readings) if readings[f] != readings[declared]
+            ]
+            if changed:
+                return (
+                    f"{err.message}; but then {where} = {text!r}, read as "
+                    f"{readings[declared]} now, would be {readings[changed[0]]} under "
+                    f'numbers = "{changed[0]}": the file mixes number formats; '
+                    "check which the table uses and set [release] numbers"
+                )
+    return None

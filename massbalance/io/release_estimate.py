@@ -145,7 +145,12 @@ class _Model:
         graph = problem.graph
         self.graph = graph
         self.problem = problem
-        self.fids = list(problem.bindings)
+        # one-sided statements ("over 21,000 t") are bounds, not measurements
+        self.fids = [
+            f
+            for f, b in problem.bindings.items()
+            if b.figure.bound not in ("above", "below")
+        ]
         self.fig_nodes = [problem.bindings[f].node for f in self.fids]
         centres, sds = [], []
         for fid in self.fids:
@@ -329,18 +334,24 @@ def estimate_release(
     # the rank-deficient Jacobians that unobservable cross-assays give
     from scipy.optimize import least_squares  # slow to import: only when needed
 
-    fit = least_squares(
-        model.residuals,
-        z0,
-        jac=model.jacobian,
-        bounds=(zlo, zhi),
-        method="dogbox",
-        x_scale=1.0,
-        xtol=1e-14,
-        ftol=1e-14,
-        gtol=1e-12,
-        max_nfev=2000,
-    )
+    try:  # extreme but valid figures can leave no finite starting point
+        with np.errstate(all="ignore"):
+            fit = least_squares(
+                model.residuals,
+                z0,
+                jac=model.jacobian,
+                bounds=(zlo, zhi),
+                method="dogbox",
+                x_scale=1.0,
+                xtol=1e-14,
+                ftol=1e-14,
+                gtol=1e-12,
+                max_nfev=2000,
+            )
+    except ValueError as err:
+        raise ConvergenceError(
+            f"the least-squares estimate cannot start from these figures ({err})"
+        ) from err
     if fit.status <= 0:
         raise ConvergenceError(
             f"release estimate did not converge: {fit.message}",

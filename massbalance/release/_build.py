@@ -20,7 +20,7 @@ from ..errors import AssayError, ReleaseFormatError
 from ..figures import Figure
 from ..intervals import Bound, Graph
 from ..units import conversion_factor, parse_unit, ureg
-from ._model import MetalFigure, Period, Release
+from ._model import Equivalent, MetalFigure, Period, Release
 
 __all__ = ["Binding", "Derived", "Problem", "Relation", "build_problem"]
 
@@ -38,11 +38,16 @@ CANONICAL: dict[str, pint.Unit] = {
     "throughput": ureg.tonne / ureg.day,
     "days": ureg.day,
     "change": ureg.dimensionless,
+    "price": 1 / ureg.tonne,
+    "ratio": ureg.dimensionless,
 }
 """The canonical unit of each kind of figure."""
 
 _FRACTIONS = {"grade", "moisture", "recovery"}
 _NONNEGATIVE = {"mass", "wet_mass", "contained", "equivalent", "throughput", "days"}
+_EXTENSIVE = {"mass", "wet_mass", "contained", "equivalent", "throughput"}
+"""Kinds printed at an attributable share: the printed figure is the share
+times the 100 % quantity."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +91,13 @@ class Problem:
     relations: list[Relation] = field(default_factory=list)
     derived: list[Derived] = field(default_factory=list)
     node_of: dict[str, int] = field(default_factory=dict)
+    nil: list[tuple[Figure, str]] = field(default_factory=list)
+    """Empty table cells and the kind of figure each stands in for."""
+
+
+def _printed(figures: Iterable[Figure]) -> tuple[Figure, ...]:
+    """The figures that print a number (not an empty table cell)."""
+    return tuple(f for f in figures if not f.nil)
 
 
 def _display_units(release: Release) -> tuple[dict[str, str], dict[str, str]]:
@@ -95,10 +107,13 @@ def _display_units(release: Release) -> tuple[dict[str, str], dict[str, str]]:
     for period in release.periods.values():
         for stream in period.streams.values():
             for element, printings in stream.grades.items():
-                grade_units.setdefault(element, printings[0].unit_label)
+                printed = _printed(printings)
+                if printed:
+                    grade_units.setdefault(element, printed[0].unit_label)
         for metal in period.contained:
-            if metal.figures:
-                metal_units.setdefault(metal.element, metal.figures[0].unit_label)
+            printed = _printed(metal.figures)
+            if printed:
+                metal_units.setdefault(metal.element, printed[0].unit_label)
     return grade_units, metal_units
 
 
@@ -110,10 +125,10 @@ class _Builder:
         self.grade_units, self.metal_units = _display_units(release)
         self.mass_unit = next(
             (
-                stream.mass[0].unit_label
+                _printed(stream.mass)[0].unit_label
                 for period in release.periods.values()
                 for stream in period.streams.values()
-                if stream.mass
+                if _printed(stream.mass)
             ),
             "t",
         )
@@ -169,15 +184,24 @@ class _Builder:
         return self.graph.var(f"{period}.grade.{stream}.{element}", 0.0, 1.0)
 
     def metal(self, period: str, streams: Iterable[str], element: str) -> int:
+        """Metal in ``streams``; ``element`` may be a sum such as ``"Pb+Zn"``."""
+        streams = list(streams)
         return self.graph.sum(
-            [(1.0, self.stream_metal(period, s, element)) for s in streams]
+            [
+                (1.0, self.stream_metal(period, s, part))
+                for part in element.split("+")
+                for s in streams
+            ]
         )
 
     def bind(self, figures: Iterable[Figure], node: int, kind: str, key: str) -> None:
         canonical = CANONICAL[kind]
-        printings = list(figures)
+        printings = list(_printed(figures))
+        self.problem.nil.extend((f, kind) for f in figures if f.nil)
         for figure in printings:
             factor = figure.factor(canonical)  # raises UnitError naming the figure
+            if kind in _EXTENSIVE and figure.share != 1:
+                factor /= float(figure.share)  # printed = share x the 100 % quantity
             value = float(figure.number) * factor
             if kind in _NONNEGATIVE and figure.number < 0:
                 raise ReleaseFormatError(
@@ -239,9 +263,11 @@ class _Builder:
         for stream in period.streams.values():
             elements.extend(stream.grades)
         for metal in (*period.recoveries, *period.contained):
-            elements.append(metal.element)
+            elements.extend(metal.element.split("+"))
         for equivalent in period.equivalents:
             elements.extend(equivalent.prices)
+            elements.extend(equivalent.ratios)
+            elements.append(equivalent.base)
         elements = list(dict.fromkeys(elements))
 
         products = [s.name for s in period.streams.values() if s.role == "product"]
@@ -263,7 +289,20 @@ class _Builder:
             for element, printings in stream.grades.items():
                 node = self.grade(p, stream.name, element)
                 self.bind(printings, node, "grade", f"grade.{stream.name}.{element}")
-            if stream.wet_mass or stream.moisture:
+            if _printed(stream.wet_mass) and not _printed(stream.moisture):
+                # no moisture printed: the wet mass still bounds the dry mass
+                wet = g.var(f"{p}.wet_mass.{stream.name}", 0.0, _INF)
+                self.bind(stream.wet_mass, wet, "wet_mass", f"wet_mass.{stream.name}")
+                self.problem.structural.append(
+                    Bound(
+                        g.sum([(1.0, wet), (-1.0, m)]),
+                        0.0,
+                        _INF,
+                        f"{p}.moisture.{stream.name}",
+                    )
+                )
+                self.relation(f"{p}.moisture.{stream.name}", "moisture", [wet, m])
+            elif stream.wet_mass or stream.moisture:
                 moisture = g.var(f"{p}.moisture.{stream.name}", 0.0, 1.0)
                 wet = g.div(m, g.sum([(-1.0, moisture)], 1.0))
                 if stream.moisture:
@@ -285,7 +324,8 @@ class _Builder:
             self.bind(metal.figures, node, "contained", metal.key)
             operands = [node]
             for s in metal.streams:
-                operands += [self.mass(p, s), self.grade(p, s, metal.element)]
+                operands.append(self.mass(p, s))
+                operands += [self.grade(p, s, e) for e in metal.element.split("+")]
             self._declared(p, metal, node, "contained", operands)
         for metal in period.recoveries:
             out = self.metal(p, metal.streams, metal.element)
@@ -296,41 +336,62 @@ class _Builder:
             for s in metal.streams:
                 operands += [self.mass(p, s), self.grade(p, s, metal.element)]
             self._declared(p, metal, node, "recovery", operands)
-        if period.throughput:
+        if _printed(period.throughput):
             node = g.div(m_feed, days)
             self.bind(period.throughput, node, "throughput", "throughput")
             self.relation(period.throughput[0].id, "throughput", [node, m_feed, days])
+        else:
+            self.problem.nil.extend((f, "throughput") for f in period.throughput)
         for equivalent in period.equivalents:
-            # base metal + sum of other metal x its price / base price; prices
-            # are unknowns within their printed precision
-            name = equivalent.name
-            base = g.var(
-                f"{p}.price.{name}.{equivalent.base}",
-                *equivalent.prices[equivalent.base],
-            )
-            terms, metals = [], []
-            for element, (lo, hi) in equivalent.prices.items():
-                streams = self._metal_streams(period, element)
-                metal_node = self.metal(p, streams, element)
-                metals.append(metal_node)
-                if element == equivalent.base:
-                    terms.append((1.0, metal_node))
-                else:
-                    price = g.var(f"{p}.price.{name}.{element}", lo, hi)
-                    terms.append((1.0, g.div(g.mul(metal_node, price), base)))
-            node = g.sum(terms)
-            self.bind(
-                equivalent.figures, node, "equivalent", f"equivalent.{equivalent.name}"
-            )
-            self.relation(equivalent.figures[0].id, "equivalent", [node, *metals])
+            self._equivalent(period, equivalent)
         self._balance(period, elements)
+
+    def _equivalent(self, period: Period, equivalent: Equivalent) -> None:
+        """Base metal + sum of other metal x its price / the base price, or x
+        its ratio to the base; prices and ratios are figures of their own."""
+        g, p, name = self.graph, period.id, equivalent.name
+
+        def printed_var(figure: Figure, kind: str) -> int:
+            var = g.var(figure.id, 0.0, _INF)
+            self.bind([figure], var, kind, figure.id.removeprefix(f"{p}."))
+            return var
+
+        base_price = None
+        if equivalent.base in equivalent.prices:
+            base_price = printed_var(equivalent.prices[equivalent.base], "price")
+        terms, metals = [], []
+        parts = [equivalent.base, *equivalent.prices, *equivalent.ratios]
+        for element in dict.fromkeys(parts):
+            metal_node = self.metal(p, self._metal_streams(period, element), element)
+            metals.append(metal_node)
+            if element == equivalent.base:
+                terms.append((1.0, metal_node))
+            elif element in equivalent.ratios:
+                ratio = printed_var(equivalent.ratios[element], "ratio")
+                terms.append((1.0, g.mul(metal_node, ratio)))
+            else:
+                assert base_price is not None
+                price = printed_var(equivalent.prices[element], "price")
+                terms.append((1.0, g.div(g.mul(metal_node, price), base_price)))
+        node = g.sum(terms)
+        self.bind(equivalent.figures, node, "equivalent", f"equivalent.{name}")
+        printed = _printed(equivalent.figures)
+        if printed:
+            operands = [node, *metals]
+            operands += [
+                self.problem.bindings[f.id].node for f in equivalent.prices.values()
+            ]
+            operands += [
+                self.problem.bindings[f.id].node for f in equivalent.ratios.values()
+            ]
+            self.relation(printed[0].id, "equivalent", operands)
 
     def _declared(
         self, p: str, metal: MetalFigure, node: int, kind: str, operands: list[int]
     ) -> None:
         """A printed metal figure's relation, or an unprinted one's derived range."""
-        if metal.figures:
-            self.relation(metal.figures[0].id, kind, operands)
+        if _printed(metal.figures):
+            self.relation(_printed(metal.figures)[0].id, kind, operands)
         else:
             self.derive(f"{p}.{metal.key}", node, kind, metal.element)
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-from ..figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS, Rounding, TrailingZeros
+from ..figures import (
+    ROUNDING_METHODS,
+    TRAILING_ZEROS_READINGS,
+    Figure,
+    Rounding,
+    TrailingZeros,
+)
 from ..intervals import Bound, Op, hull
 from ._build import Problem, build_problem
 from ._model import Release
@@ -223,6 +229,7 @@ def check_release(
         )
         for fid in problem.bindings
     ]
+    figures += [_nil_result(figure, kind) for figure, kind in problem.nil]
     by_node: dict[int, str] = {}  # a node's first figure, for the arithmetic
     for fid, binding in problem.bindings.items():
         by_node.setdefault(binding.node, fid)
@@ -348,6 +355,21 @@ def _figure_result(
         status=status,
         kind=binding.kind,
         trailing_zeros=figure.trailing_zeros if trailing_zeros == "significant" else 0,
+    )
+
+
+def _nil_result(figure: Figure, kind: str) -> FigureResult:
+    """An empty table cell: listed as not printed, never checked."""
+    return FigureResult(
+        id=figure.id,
+        printed=figure.text,
+        unit="",
+        number=0.0,
+        step=0.0,
+        interval=(0.0, 0.0),
+        implied=None,
+        status="nil",
+        kind=kind,
     )
 
 

@@ -56,7 +56,8 @@ class MetalFigure:
     Attributes
     ----------
     element : str
-        Chemical symbol.
+        Chemical symbol, or symbols joined by ``+`` for a sum across
+        elements (``"Pb+Zn"``, contained metal only).
     streams : tuple of str
         The ``to`` (recovery) or ``in`` (contained) streams.
     figures : tuple of Figure
@@ -82,17 +83,21 @@ class Equivalent:
         Its name (``"AgEq"``).
     base : str
         The element it is expressed in.
-    prices : mapping of str to (float, float)
-        Element -> the interval of its price per tonne of metal (any one
-        currency), half a printed step either side of the printed price.
+    prices : mapping of str to Figure
+        Element -> its printed price, per unit of metal mass (any one
+        currency), e.g. ``"29 USD/oz"`` read as 29 per troy ounce.
     figures : tuple of Figure
         The figure and its ``also`` printings.
+    ratios : mapping of str to Figure
+        Element -> its printed ratio to the base metal (``"55"``: one unit of
+        the element counts as 55 of the base), by mass.
     """
 
     name: str
     base: str
-    prices: Mapping[str, tuple[float, float]]
+    prices: Mapping[str, Figure]
     figures: tuple[Figure, ...]
+    ratios: Mapping[str, Figure] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +199,8 @@ class Release:
                 out.extend(metal.figures)
             for equivalent in period.equivalents:
                 out.extend(equivalent.figures)
+                out.extend(equivalent.prices.values())
+                out.extend(equivalent.ratios.values())
         for change in self.changes:
             out.extend(change.figures)
         return out

@@ -95,7 +95,9 @@ def check_report_dict(report: CheckReport) -> dict[str, Any]:
                 "id": f.id,
                 "printed": f.printed,
                 "unit": f.unit,
-                "interval": list(f.interval),
+                "interval": None
+                if f.status == "nil"
+                else [x if math.isfinite(x) else None for x in f.interval],
                 "implied": None
                 if f.implied is None
                 else _round_out(f.implied, _quantum(f)),
@@ -251,11 +253,13 @@ def _text(report: CheckReport, markdown: bool) -> str:
             (
                 f.id,
                 f.printed,
-                f"{_interval(f.interval, d + 1)} {f.unit}".strip(),
+                f"{_interval(f.interval, d + 1)} {f.unit}".strip()
+                if f.status != "nil"
+                else "-",
                 f"{_interval(f.implied, d + 2, outward=True)} {f.unit}".strip()
                 if f.implied
                 else "-",
-                f.status,
+                "not printed" if f.status == "nil" else f.status,
             )
         )
     lines.extend(_table(header, rows, markdown))

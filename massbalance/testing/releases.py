@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 __all__ = [
     "GeneratedRelease",
+    "in_number_format",
     "print_value",
     "random_release",
     "render_release",
@@ -63,6 +64,32 @@ class GeneratedRelease:
     specs: dict[str, tuple[float, str, int, str]] = field(
         repr=False, default_factory=dict
     )
+    days: int = 0  #: the period's days (single-period releases)
+    numbers: str = "1,234.5"  #: the number format the figures are printed in
+
+
+_GROUPS = {
+    "1,234.5": ",",
+    "1 234.5": " ",
+    "1.234,5": ".",
+    "1 234,5": " ",
+    "1'234.5": "'",
+}
+
+
+def in_number_format(text: str, numbers: str) -> str:
+    """Reprint a figure printed as ``"1,234.5 t"`` under another ``numbers`` format.
+
+    Examples
+    --------
+    >>> in_number_format("21,251.5 t", "1.234,5")
+    '21.251,5 t'
+    >>> in_number_format("21,251.5 t", "1'234.5")
+    "21'251.5 t"
+    """
+    group = _GROUPS[numbers]
+    decimal = "," if numbers.endswith(",5") else "."
+    return "".join(group if ch == "," else decimal if ch == "." else ch for ch in text)
 
 
 def print_value(
@@ -209,6 +236,7 @@ def rounded_releases(
     rounding: str | st.SearchStrategy[str] = "nearest",
     min_digits: int = 2,
     max_digits: int = 5,
+    numbers: str | st.SearchStrategy[str] = "1,234.5",
 ) -> GeneratedRelease:
     """Draw a release of a Pb/Zn/Ag mill printed from known true values.
 
@@ -218,10 +246,16 @@ def rounded_releases(
         How every figure is printed; ``either`` picks one per figure.
     min_digits, max_digits : int
         Range of significant digits each figure is printed to.
+    numbers : str or a strategy of them
+        The ``[release] numbers`` format the figures are printed in
+        (:data:`massbalance.units.NUMBER_FORMATS`).
     """
     if isinstance(rounding, st.SearchStrategy):
         rounding = draw(rounding)
     assert isinstance(rounding, str)
+    if isinstance(numbers, st.SearchStrategy):
+        numbers = draw(numbers)
+    assert isinstance(numbers, str)
 
     class Drawn:
         def uniform(self, lo: float, hi: float) -> float:
@@ -234,7 +268,7 @@ def rounded_releases(
             return str(draw(st.sampled_from(list(options))))
 
     figures, days = _mill_figures(Drawn(), "2024Q1", rounding, min_digits, max_digits)
-    return render_release(figures, days=days, rounding=rounding)
+    return render_release(figures, days=days, rounding=rounding, numbers=numbers)
 
 
 class _Seeded:
@@ -363,28 +397,43 @@ def synthetic_release(
 
 
 def render_release(
-    figures: dict[str, Spec], *, days: int, rounding: str, period: str = "2024Q1"
+    figures: dict[str, Spec],
+    *,
+    days: int,
+    rounding: str,
+    period: str = "2024Q1",
+    numbers: str = "1,234.5",
 ) -> GeneratedRelease:
-    """Print ``figures`` (id -> (true value, unit, digits, mode)) as a release file."""
-    head = ["[release]", 'issuer = "generated"', f'rounding = "{rounding}"', ""]
-    body, printed = _render_period(period, figures, days=days)
+    """Print ``figures`` (id -> (true value, unit, digits, mode)) as a release file.
+
+    ``numbers`` is the ``[release] numbers`` format every figure is printed in.
+    """
+    head = ["[release]", 'issuer = "generated"', f'rounding = "{rounding}"']
+    if numbers != "1,234.5":
+        head.append(f'numbers = "{numbers}"')
+    head.append("")
+    body, printed = _render_period(period, figures, days=days, numbers=numbers)
     return GeneratedRelease(
         text="\n".join(head + body) + "\n",
         truth={fid: spec[0] for fid, spec in figures.items()},
         printed=printed,
         rounding=rounding,
         specs=dict(figures),
+        days=days,
+        numbers=numbers,
     )
 
 
 def _render_period(
-    p: str, figures: dict[str, Spec], *, days: int
+    p: str, figures: dict[str, Spec], *, days: int, numbers: str = "1,234.5"
 ) -> tuple[list[str], dict[str, str]]:
     """The TOML lines of one period, and the printed text of each figure."""
     printed: dict[str, str] = {}
     entries: dict[str, str] = {}
     for fid, (value, unit_label, digits, mode) in figures.items():
         text, step = print_value(value, digits, unit_label, mode)
+        text = in_number_format(text, numbers)
+        step = None if step is None else in_number_format(step, numbers)
         printed[fid] = text
         entries[fid] = (
             f'{{ value = "{text}", step = "{step}" }}' if step else f'"{text}"'

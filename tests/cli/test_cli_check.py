@@ -123,7 +123,8 @@ BAD = [
         lambda t: t.replace(
             'in = ["pb_conc"] }        # "Lead', 'in = ["pb_con"] }  # "Lead'
         ),
-        "2012Q1.contained.Pb: names stream 'pb_con'",
+        "periods.2012Q1.contained.Pb.in[1]: names stream 'pb_con', which period "
+        "2012Q1 does not define; did you mean 'pb_conc'?",
     ),
     (
         "missing period",

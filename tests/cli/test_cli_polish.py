@@ -105,7 +105,13 @@ def test_bash_completion_completes_commands_options_and_choices(tmp_path, capsys
         return sorted(run.stdout.split())
 
     assert complete("c") == ["check", "completion", "convert"]
-    assert complete("check", "--format", "") == ["csv", "html", "json", "markdown", "text"]
+    assert complete("check", "--format", "") == [
+        "csv",
+        "html",
+        "json",
+        "markdown",
+        "text",
+    ]
     assert "--max-culprits" in complete("check", "--max")
     assert complete("reconcile", "--format", "h") == ["html"]
 

@@ -724,11 +724,22 @@ def test_metal_equivalent():
     assert implied[0] == pytest.approx(99.2497113, abs=1e-6)
     assert implied[1] == pytest.approx(100.7256177, abs=1e-6)
     # "102 koz" = [101.5, 102.5] koz: itself (101,500 - 100,725.6) / 1,000
-    # = 0.77 of a step; the AgEq 774 steps of 1 oz; the lead far more.
-    sole_culprit(check(_equivalent("102 koz")), "P.contained.Ag")
-    # and the equivalent itself, when it is the coarse one:
-    # "135 koz" = [134.5, 135.5] koz against [132.033, 133.510] koz: 0.99 steps
-    sole_culprit(check(_equivalent("100,000 oz", "135 koz")), "P.equivalent.AgEq")
+    # = 0.77 of a step; the AgEq 774 steps of 1 oz; the lead far more. The
+    # silver price is a figure too: the lead term may be at most
+    # 132,759.5 - 101,500 = 31,259.5 oz, so p_Ag >= 999,999.5 x 0.945 / 31,259.5
+    # = 30.2308 USD/oz, 0.73 of a step above 29.5: the cheapest explanation.
+    report = check(_equivalent("102 koz"))
+    assert report.verdict == "inconsistent"
+    assert report.culprits[0].figures == ("P.equivalent.AgEq.price.Ag",)
+    assert report.culprits[0].cost == pytest.approx(0.7308, abs=1e-3)
+    assert ("P.contained.Ag",) in [c.figures for c in report.culprits]
+    # and the equivalent itself, when it is the coarse one: "135 koz" =
+    # [134.5, 135.5] koz against [132.033, 133.510] koz; or the silver price,
+    # p_Ag <= 1,000,000.5 x 0.955 / (134,500 - 100,000.5) = 27.6816 USD/oz
+    report = check(_equivalent("100,000 oz", "135 koz"))
+    assert report.culprits[0].figures == ("P.equivalent.AgEq.price.Ag",)
+    assert report.culprits[0].moves[0][1] == pytest.approx(27.6816, abs=1e-4)
+    assert ("P.equivalent.AgEq",) in [c.figures for c in report.culprits]
 
 
 # ----------------------------------------------------------------- balance

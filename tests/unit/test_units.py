@@ -139,7 +139,7 @@ def test_more_spellings_real_releases_use(text, unit, value):
     ],
 )
 def test_newspaper_styles_of_printing(text, number, label):
-    printed = parse_printed(text)
+    printed = parse_printed(text, numbers="1 234.5")
     assert printed.number == Decimal(number)
     assert printed.unit_label == label
 
