@@ -56,26 +56,14 @@ class DraftText:
 
 
 _DATE = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?"
     r"\s+(\d{1,2}),\s+(\d{4})"
 )
 _MONTH_NO = {
     m: i
     for i, m in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
         start=1,
     )
 }

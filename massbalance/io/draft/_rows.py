@@ -21,6 +21,11 @@ _MONEY = re.compile(
     re.I,
 )
 _TONS = re.compile(r"\btons?\b", re.I)
+# metal-equivalent rows ("Silver equivalent ounces", "AgEq (oz)", "Ag eq oz")
+# are not the metal itself: kept as comments
+_EQUIVALENT = re.compile(
+    r"equivalent|äquivalent|equivalente|\b(?:ag|au|cu|zn)[ -]?eq\b", re.I
+)
 
 
 @dataclass
@@ -208,7 +213,7 @@ def read_table(
         s for _, (k, s, *_r) in readings if k in ("mass", "grade") and s in vocab.feeds
     ]
     for row, (kind, stream, element, unit, doubts) in readings:
-        if _MONEY.search(row.label) or (
+        if _MONEY.search(row.label) or _EQUIVALENT.search(row.label) or (
             unit is None and _TONS.search(row.label) and kind == "mass"
         ):
             # prices and costs are not production; "tons" may be short tons
