@@ -63,7 +63,20 @@ _DATE = re.compile(
 _MONTH_NO = {
     m: i
     for i, m in enumerate(
-        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+        [
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
+            "May",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
+        ],
         start=1,
     )
 }
@@ -105,12 +118,26 @@ def _draft(source: str | Path, vocab: Vocabulary) -> tuple[DraftText, Document]:
             read += read_table(table, vocab, draft, first_table=read == 0)
     if read == 0:
         raise NoTableError(f"no production table found in {doc.name}", doc.name, None)
+    draft.numbers = _number_format(draft)
     read_prose(doc.prose, vocab, draft)
     _metadata(doc, draft)
     _totals(draft)
     text, checks, figures = write_draft(draft)
     notes = Notes(doc.name, doc.kind, tuple(checks), tuple(draft.unread), figures)
     return DraftText(text, notes), doc
+
+
+_DECIMAL_COMMA = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?!\d)")
+_DECIMAL_POINT = re.compile(r"\d\.(?:\d{1,2}|\d{4,})(?!\d)")
+
+
+def _number_format(draft: Draft) -> str:
+    """``"1.234,5"`` when the table's figures print decimal commas and no decimal point."""
+    cells = [e.value or "" for p in draft.periods.values() for e in p.entries]
+    cells += [c.value for c in draft.changes]
+    comma = any(_DECIMAL_COMMA.search(c) for c in cells)
+    point = any(_DECIMAL_POINT.search(c) for c in cells)
+    return "1.234,5" if comma and not point else "1,234.5"
 
 
 def _totals(draft: Draft) -> None:

@@ -84,6 +84,7 @@ class Draft:
     title: str = ""
     issuer: str = ""
     date: dt.date | None = None
+    numbers: str = "1,234.5"
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,9 @@ _MONEY = re.compile(
     re.I,
 )
 _TONS = re.compile(r"\btons?\b", re.I)
+# an owner's share of the figures ("attributable", "Participación de X – 75%")
+# is not the operation's production: kept as comments
+_SHARE = re.compile(r"\battributable\b|\bparticipaci[oó]n\b|\bshare\b", re.I)
 # metal-equivalent rows ("Silver equivalent ounces", "AgEq (oz)", "Ag eq oz")
 # are not the metal itself: kept as comments
 _EQUIVALENT = re.compile(
@@ -213,9 +216,11 @@ def read_table(
         s for _, (k, s, *_r) in readings if k in ("mass", "grade") and s in vocab.feeds
     ]
     for row, (kind, stream, element, unit, doubts) in readings:
-        if _MONEY.search(row.label) or _EQUIVALENT.search(row.label) or (
-            unit is None and _TONS.search(row.label) and kind == "mass"
-        ):
+        if (
+            _MONEY.search(row.label)
+            or _EQUIVALENT.search(row.label)
+            or _SHARE.search(row.label)
+        ) or (unit is None and _TONS.search(row.label) and kind == "mass"):
             # prices and costs are not production; "tons" may be short tons
             # or tonnes: both are kept as comments, for a pin in [release.units]
             draft.unread.append(_verbatim(row))

@@ -21,11 +21,14 @@ from ...errors import InputError
 
 __all__ = ["Document", "NoTableError", "Row", "load_document", "read_text"]
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_NUMBER = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+"
+    r"|\d+(?:\.\d+)?|\.\d+"
+)
 _VALUE_CELL = re.compile(
     rf"^(?:[(\-−–]\s*)?(?:US)?\$?\s*(?:{_NUMBER})\s*%?\s*\)?\s*(?:%|x)?$", re.I
 )
-_NIL_CELL = re.compile(r"^(?:-|–|—|n/?a|nil|nm|n\.m\.)$", re.I)
+_NIL_CELL = re.compile(r"^(?:-|–|—|n/?a|nil|nm|n\.m\.|n\.[ad]\.|s/d)$", re.I)
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "section", "article", "ul", "ol", "blockquote", "pre", "hr",
