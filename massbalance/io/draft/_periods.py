@@ -46,7 +46,7 @@ _QUARTER = re.compile(
 _CAL_QUARTER = re.compile(r"\bC?(\d{4})\s*-\s*Q([1-4])\b", re.I)
 _HALF = re.compile(r"\bH([12])\s*['’]?(\d{4}|\d{2})\b|\b(\d{4})\s*H([12])\b", re.I)
 _FULL_YEAR = re.compile(
-    r"\b(?:FY|full[\s-]year|year)\s*['’]?(\d{4}|\d{2})\b|\b(\d{4})\s*(?:FY|full[\s-]year)\b|\byear ended\b",
+    r"\b(?:FY|full[\s-]year|year)\s*['’]?(\d{4}|\d{2})\b|\b(\d{4})\s*(?:FY|full[\s-]year)\b|\byears? ended\b",
     re.I,
 )
 _YTD = re.compile(r"\bYTD\b|\byear[\s-]to[\s-]date\b", re.I)

@@ -35,6 +35,12 @@ _EQUIVALENT = re.compile(
 class _Context:
     stream: str | None = None
     kind: str | None = None
+    element: str | None = None  # a section headed by a metal ("Silver", "Gold")
+
+
+def _metal_words(vocab: Vocabulary, label: str) -> str:
+    """The words of ``label`` that name metals (the whole label for "Silver")."""
+    return " ".join(label[s:e] for _, _, s, e in vocab.elements.find(label))
 
 
 def _unit(vocab: Vocabulary, text: str) -> str | None:
@@ -63,7 +69,7 @@ def _reading(
         for el, _, s, e in vocab.elements.find(label)
         if not any(a <= s and e <= b for a, b in spans)
     ]
-    element = elements[0] if elements else None
+    element = elements[0] if elements else ctx.element
     unit = _unit(vocab, label) or ("%" if percent else None)
     own_kind = vocab.kinds.first(label)
     kind = own_kind or ctx.kind
@@ -182,11 +188,14 @@ def read_table(
             named = {s for s, *_ in vocab.streams.find(label)}
             stream = vocab.streams.first(label) if len(named) == 1 else None
             kind = vocab.kinds.first(label)
+            metal = vocab.elements.first(label)
             if stream or kind:
                 if stream:
                     ctx = _Context(stream, kind)
                 else:
                     ctx = _Context(ctx.stream if kind == "grade" else None, kind)
+            elif metal and label == _metal_words(vocab, label):
+                ctx = _Context(element=metal)
             else:
                 ctx = _Context()
                 draft.unread.append(
