@@ -62,9 +62,12 @@ def test_published_release_drafts_like_its_hand_file(entry):
     assert got["draft"] == got["hand"]
 
 
-def test_at_least_the_documented_releases_and_issuers():
-    assert len(RELEASES) >= 5
-    assert len({r["issuer"] for r in RELEASES}) >= 4
+def test_at_least_ten_releases_from_six_issuers_in_every_layout():
+    assert len(RELEASES) >= 10
+    assert len({r["issuer"] for r in RELEASES}) >= 6
+    assert sum(r["file"].endswith(".html") for r in RELEASES) >= 2
+    assert sum("text copy" in r["layout"] for r in RELEASES) >= 2
+    assert len(OTHER_FORMATS) >= 1
 
 
 def test_the_index_cites_every_source():

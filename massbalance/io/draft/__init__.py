@@ -119,6 +119,7 @@ def _draft(source: str | Path, vocab: Vocabulary) -> tuple[DraftText, Document]:
     if read == 0:
         raise NoTableError(f"no production table found in {doc.name}", doc.name, None)
     draft.numbers = _number_format(draft)
+    draft.operations = _operations(doc)
     read_prose(doc.prose, vocab, draft)
     _metadata(doc, draft)
     _totals(draft)
@@ -138,6 +139,22 @@ def _number_format(draft: Draft) -> str:
     comma = any(_DECIMAL_COMMA.search(c) for c in cells)
     point = any(_DECIMAL_POINT.search(c) for c in cells)
     return "1.234,5" if comma and not point else "1,234.5"
+
+
+_OPERATION = re.compile(
+    r"^((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)\s+(?:Mine|Mines|Operations?|Mill)\b"
+)
+
+
+def _operations(doc: Document) -> list[str]:
+    """Names of the mines the tables are headed by ("Mount Polley Mine Production")."""
+    names: list[str] = []
+    for rows in doc.tables:
+        for row in rows[:5]:
+            m = _OPERATION.match(row.label.strip())
+            if m and m.group(1) not in names:
+                names.append(m.group(1))
+    return names
 
 
 def _totals(draft: Draft) -> None:
