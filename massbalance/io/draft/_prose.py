@@ -100,11 +100,15 @@ def _resolve(text: str, current: DraftPeriod | None) -> Column | None:
         return period_between(_months_back(end, 12), end, m.group(0), True)
     if cur_y is None or cur_q is None or current is None:
         return None
-    if current.start and current.end and _months(current.start, current.end) == 12:
-        # "above the prior year's production", said of a year
-        if re.search(r"\b(?:prior|previous|preceding|last)\s+year\b", t):
-            end = dt.date(current.end.year - 1, current.end.month, current.end.day)
-            return period_between(_months_back(end, 12), end, "prior year", True)
+    # "above the prior year's production", said of a year
+    if (
+        current.start
+        and current.end
+        and _months(current.start, current.end) == 12
+        and re.search(r"\b(?:prior|previous|preceding|last)\s+year\b", t)
+    ):
+        end = _month_end(current.end.year - 1, current.end.month)
+        return period_between(_months_back(end, 12), end, "prior year", True)
     m = re.search(
         r"\bfirst\s+(three|six|nine|3|6|9)\s+months\s+of\s+(?:the\s+year|(\d{4}))", t
     )
