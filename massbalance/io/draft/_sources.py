@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ._periods import parse_header
 
 __all__ = ["Document", "NoTableError", "Row", "load_document", "read_text"]
 
@@ -131,7 +132,18 @@ def _fold_cell_lines(lines: list[str]) -> list[str]:
         return lines
     out = list(lines)
     folded: dict[int, tuple[int, str]] = {}
+    # a header row: `width` lines in a row that each name a period ("Q1 2012")
+    k = 0
+    while k + width <= len(lines):
+        block = [line.strip() for line in lines[k : k + width]]
+        if all(b and not _lone(b) and parse_header(b).kind == "period" for b in block):
+            folded[k] = (width - 1, "\t" + "\t".join(block))
+            k += width
+            continue
+        k += 1
     for at, n in runs:
+        if at in folded:
+            continue
         if n != width:
             continue
         cells = [lines[at + 1 + k].strip() for k in range(n)]
