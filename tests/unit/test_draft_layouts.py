@@ -159,3 +159,33 @@ def test_abbreviated_month_datelines_and_spanish_quarters():
     assert "date = 2018-01-11" in drafted.toml
     release, _ = draft_release(text)
     assert set(release.periods) == {"2018Q1", "2018Q2"}
+
+
+_CONTINUED = """<table>
+<tr><td></td><td>FY 2014</td><td>FY 2013</td></tr>
+<tr><td>Tonnes milled</td><td>676,959</td><td>456,048</td></tr>
+<tr><td>Silver grade (g/t)</td><td>226</td><td>194</td></tr>
+<tr><td>Gold grade (g/t)</td><td>1.72</td><td>1.46</td></tr>
+<tr><td>Silver production (oz)</td><td>4,396,760</td><td>2,527,203</td></tr>
+</table>
+<p>Production for the year ended December 31, 2014 was 4,396,760 ounces of
+silver, 74% above the prior year's production. The increases are the result
+of higher throughput of 48% and of higher head grade for silver and gold of
+17%.</p>
+"""
+
+
+def test_a_sentence_continuing_the_one_before_takes_its_periods():
+    release, notes = draft_release(_CONTINUED)
+    got = {
+        (c.figure, c.from_period, c.to_period, f.text)
+        for c in release.changes
+        for f in c.figures
+    }
+    assert got == {
+        ("contained.Ag", "2013FY", "2014FY", "74%"),
+        ("mass.ore_processed", "2013FY", "2014FY", "48%"),
+        ("grade.ore_processed.Ag", "2013FY", "2014FY", "17%"),
+        ("grade.ore_processed.Au", "2013FY", "2014FY", "17%"),
+    }
+    assert any("continues the one before it" in c for c in notes.checks)

@@ -285,10 +285,67 @@ def _from_operation(after: str, operations: list[str]) -> str | None:
     return None
 
 
+_CONTINUES = re.compile(
+    r"(?:The|These|This|Those)\s+(?:increases?|decreases?|rises?|declines?|changes?|improvements?)\b"
+)
+
+
+def _continued_changes(
+    vocab: Vocabulary,
+    draft: Draft,
+    sentence: str,
+    percents: list[re.Match[str]],
+    between: tuple[str, str],
+) -> int:
+    """Changes of a sentence that continues the one before it, between its periods.
+
+    "... 74% and 76%, respectively, above the prior year's production. The
+    increases are the result of higher throughput of 48% and of higher head
+    grade for silver and gold of 17%." Each percentage changes what its own
+    phrase names: throughput (read as the tonnes milled), the grade, recovery
+    or production of the metals it names.
+    """
+    frm, to = between
+    if sentence.count("compared") or re.search(r"\bversus\b|\bvs\b", sentence):
+        return 0
+    feed = draft.periods[to].feed or "ore_processed"
+    made = 0
+    for k, m in enumerate(percents):
+        phrase = sentence[percents[k - 1].end() if k else 0 : m.start()].lower()
+        elements = [el for el, *_ in vocab.elements.find(phrase)]
+        up, down = _UP.search(phrase), _DOWN.search(phrase)
+        if not (up or down):
+            continue
+        value = f"-{m.group(1)}%" if down and not up else f"{m.group(1)}%"
+        found: list[tuple[str, str | None, str | None]] = []
+        if "grade" in phrase:
+            found = [("grade", el, feed) for el in elements]
+        elif "recover" in phrase:
+            found = [("recovery", el, None) for el in elements]
+        elif re.search(r"throughput|tonnes|milled|processed", phrase):
+            found = [("mass", None, feed)]
+        elif "produc" in phrase:
+            found = [("contained", el, None) for el in elements]
+        for kind, element, stream in found:
+            change = DraftChange(kind, element, stream, frm, to, value, f'"{sentence}"')
+            change.checks.append(
+                f"the sentence continues the one before it: read as {frm} to {to}"
+            )
+            if kind == "mass":
+                change.checks.append(
+                    "a % change of throughput is read as the tonnes milled"
+                )
+            draft.changes.append(change)
+            made += 1
+    return made
+
+
 def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
     """Add the production, throughput and change statements of the text to ``draft``."""
     current = current_period(draft)
+    previous_change: tuple[str, str] | None = None
     for sentence in sentences(paragraphs):
+        after_change, previous_change = previous_change, None
         if not re.search(r"\d", sentence):
             continue
         quoted = " ".join(sentence.split())
@@ -400,6 +457,12 @@ def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
             if _UP.search(sentence[max(0, m.start() - 30) : m.end() + 30])
             or _DOWN.search(sentence[max(0, m.start() - 30) : m.end() + 30])
         ]
+        if percents and after_change and _CONTINUES.match(sentence):
+            every = list(_PERCENT.finditer(sentence))
+            made = _continued_changes(vocab, draft, sentence, every, after_change)
+            if made:
+                used = True
+                percents = []
         if percents:
             figure = None
             if re.search(r"throughput", sentence, re.I):
@@ -446,6 +509,7 @@ def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
                             )
                         draft.changes.append(change)
                     used = True
+                    previous_change = (from_col.id, to_period.id)
         if not used and (
             _AMOUNT.search(sentence)
             or _RATE.search(sentence)
