@@ -8,6 +8,7 @@ relations), with the arithmetic in a closing comment block.
 
 from __future__ import annotations
 
+import inspect
 import re
 import tomllib
 from pathlib import Path
@@ -16,6 +17,12 @@ import pytest
 
 from massbalance.io import read_release
 from massbalance.release import check_release
+from massbalance.units import parse_printed
+
+# A release printed with decimal commas says so with [release] numbers =
+# "1.234,5"; a reader without that setting cannot read it (its files are
+# skipped there, never read as other numbers).
+READS_NUMBER_FORMATS = "numbers" in inspect.signature(parse_printed).parameters
 
 
 def _base(fid: str) -> str:
@@ -31,6 +38,8 @@ def test_release_check_agrees_with_the_hand_check(path):
     data = tomllib.loads(path.read_text())
     assert data["source"]["cite"], "every reference release cites its source"
     assert data["source"]["url"].startswith("http")
+    if "numbers" in data["release"] and not READS_NUMBER_FORMATS:
+        pytest.skip("this reader has no [release] numbers setting")
     expected = data["expected"]
     report = check_release(read_release(path), rounding="nearest")
     assert report.verdict == expected["verdict"]

@@ -56,25 +56,26 @@ class DraftText:
 
 
 _DATE = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+    r"(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?"
     r"\s+(\d{1,2}),\s+(\d{4})"
 )
 _MONTH_NO = {
     m: i
     for i, m in enumerate(
         [
-            "January",
-            "February",
-            "March",
-            "April",
+            "Jan",
+            "Feb",
+            "Mar",
+            "Apr",
             "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
+            "Jun",
+            "Jul",
+            "Aug",
+            "Sep",
+            "Oct",
+            "Nov",
+            "Dec",
         ],
         start=1,
     )
@@ -117,12 +118,43 @@ def _draft(source: str | Path, vocab: Vocabulary) -> tuple[DraftText, Document]:
             read += read_table(table, vocab, draft, first_table=read == 0)
     if read == 0:
         raise NoTableError(f"no production table found in {doc.name}", doc.name, None)
+    draft.numbers = _number_format(draft)
+    draft.operations = _operations(doc)
     read_prose(doc.prose, vocab, draft)
     _metadata(doc, draft)
     _totals(draft)
     text, checks, figures = write_draft(draft)
     notes = Notes(doc.name, doc.kind, tuple(checks), tuple(draft.unread), figures)
     return DraftText(text, notes), doc
+
+
+_DECIMAL_COMMA = re.compile(r"\d,(?:\d{1,2}|\d{4,})(?!\d)")
+_DECIMAL_POINT = re.compile(r"\d\.(?:\d{1,2}|\d{4,})(?!\d)")
+
+
+def _number_format(draft: Draft) -> str:
+    """``"1.234,5"`` when the table's figures print decimal commas and no decimal point."""
+    cells = [e.value or "" for p in draft.periods.values() for e in p.entries]
+    cells += [c.value for c in draft.changes]
+    comma = any(_DECIMAL_COMMA.search(c) for c in cells)
+    point = any(_DECIMAL_POINT.search(c) for c in cells)
+    return "1.234,5" if comma and not point else "1,234.5"
+
+
+_OPERATION = re.compile(
+    r"^((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)\s+(?:Mine|Mines|Operations?|Mill)\b"
+)
+
+
+def _operations(doc: Document) -> list[str]:
+    """Names of the mines the tables are headed by ("Mount Polley Mine Production")."""
+    names: list[str] = []
+    for rows in doc.tables:
+        for row in rows[:5]:
+            m = _OPERATION.match(row.label.strip())
+            if m and m.group(1) not in names:
+                names.append(m.group(1))
+    return names
 
 
 def _totals(draft: Draft) -> None:

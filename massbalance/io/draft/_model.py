@@ -84,6 +84,10 @@ class Draft:
     title: str = ""
     issuer: str = ""
     date: dt.date | None = None
+    numbers: str = "1,234.5"
+    # the operations the tables are about ("Mount Polley" of "Mount Polley
+    # Mine Production"): a sentence's figures "from Mount Polley" are theirs
+    operations: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

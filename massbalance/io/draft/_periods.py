@@ -26,7 +26,8 @@ _COUNT = {
 _ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}  # fmt: skip
 
 _CHANGE = re.compile(
-    r"%\s*(?:change|chg|var|variance|diff)|change\s*%|\bchange\b|\bvariance\b|\bvar\b|\bvs\.?\b|\bincrease\b|\bdecrease\b",
+    r"%\s*(?:change|chg|var|variance|diff)|change\s*%|\bchange\b|\bvariance\b|\bvar\b|\bvs\.?\b|\bincrease\b|\bdecrease\b"
+    r"|\bvariaci[oó]n\b|\bcambio\b|\bver[aä]nderung\b|\bvariation\b",
     re.I,
 )
 _DATE_MDY = re.compile(rf"\b{_MONTH}\s*(\d{{1,2}}),?\s*(\d{{4}}|'?\d{{2}})\b", re.I)
@@ -37,13 +38,15 @@ _MONTHS_ENDED = re.compile(
 )
 _QUARTER = re.compile(
     r"\bQ([1-4])\s*(?:FY\s*)?['’]?\s*(\d{4}|\d{2})\b|\b(\d{4})\s*Q([1-4])\b|\b([1-4])Q\s*['’]?(\d{4}|\d{2})\b"
+    # Spanish and Portuguese quarters: "2T - 2018", "1T18", "2T – 2018"
+    r"|\b([1-4])T\s*[-–—]?\s*(\d{4}|\d{2})\b"
     r"|\b(first|second|third|fourth|1st|2nd|3rd|4th)\s+quarter(?:\s+of)?\s+(?:calendar\s+|fiscal\s+)?(\d{4})\b",
     re.I,
 )
 _CAL_QUARTER = re.compile(r"\bC?(\d{4})\s*-\s*Q([1-4])\b", re.I)
 _HALF = re.compile(r"\bH([12])\s*['’]?(\d{4}|\d{2})\b|\b(\d{4})\s*H([12])\b", re.I)
 _FULL_YEAR = re.compile(
-    r"\b(?:FY|full[\s-]year|year)\s*['’]?(\d{4}|\d{2})\b|\b(\d{4})\s*(?:FY|full[\s-]year)\b|\byear ended\b",
+    r"\b(?:FY|full[\s-]year|year)\s*['’]?(\d{4}|\d{2})\b|\b(\d{4})\s*(?:FY|full[\s-]year)\b|\byears? ended\b",
     re.I,
 )
 _YTD = re.compile(r"\bYTD\b|\byear[\s-]to[\s-]date\b", re.I)
@@ -196,8 +199,10 @@ def parse_header(
             q, y = int(m.group(4)), int(m.group(3))
         elif m.group(5):
             q, y = int(m.group(5)), _year(m.group(6))
+        elif m.group(7):
+            q, y = int(m.group(7)), _year(m.group(8))
         else:
-            q, y = _ORDINAL[m.group(7).lower()], int(m.group(8))
+            q, y = _ORDINAL[m.group(9).lower()], int(m.group(10))
         col = quarter(y, q)
         return Column(col.kind, col.id, col.start, col.end, header)
     m = _HALF.search(header)

@@ -8,7 +8,7 @@ from typing import Any
 
 from ._labels import Vocabulary
 from ._model import Draft, DraftChange, DraftPeriod, Entry
-from ._periods import Column, _month_end, period_between, quarter
+from ._periods import Column, _month_end, _months_back, period_between, quarter
 
 __all__ = ["current_period", "read_prose"]
 
@@ -28,16 +28,47 @@ _GUIDANCE = re.compile(
     re.I,
 )
 _UP = re.compile(
-    r"\b(?:increase[sd]?|rise|rose|higher|improve\w*|up|grew|growth)\b", re.I
+    r"\b(?:increase[sd]?|rise|rose|higher|improve\w*|up|grew|growth|above)\b", re.I
 )
 _DOWN = re.compile(
-    r"\b(?:decrease[sd]?|decline[sd]?|fell|lower|down|reduc\w*|drop\w*)\b", re.I
+    r"\b(?:decrease[sd]?|decline[sd]?|fell|lower|down|reduc\w*|drop\w*|below)\b",
+    re.I,
 )
 _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 _ABBREV = re.compile(
     r"\b(?:Mar|Jan|Feb|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Inc|Corp|Ltd|No|approx|e\.g|i\.e)\.$"
 )
+
+
+_MONTH_OF = {
+    m: i
+    for i, m in enumerate(
+        [
+            "jan",
+            "feb",
+            "mar",
+            "apr",
+            "may",
+            "jun",
+            "jul",
+            "aug",
+            "sep",
+            "oct",
+            "nov",
+            "dec",
+        ],
+        start=1,
+    )
+}
+_YEAR_ENDED = re.compile(
+    r"\byears?\s+ended\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+    r"\s+(\d{1,2}),?\s+(\d{4})"
+)
+
+
+def _months(start: dt.date, end: dt.date) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def current_period(draft: Draft) -> DraftPeriod | None:
@@ -63,8 +94,21 @@ def _resolve(text: str, current: DraftPeriod | None) -> Column | None:
     m = re.search(r"\bq([1-4])\s*(\d{4})\b", t)
     if m:
         return quarter(int(m.group(2)), int(m.group(1)))
-    if cur_y is None or cur_q is None:
+    m = _YEAR_ENDED.search(t)
+    if m:
+        end = _month_end(int(m.group(3)), _MONTH_OF[m.group(1)[:3]])
+        return period_between(_months_back(end, 12), end, m.group(0), True)
+    if cur_y is None or cur_q is None or current is None:
         return None
+    # "above the prior year's production", said of a year
+    if (
+        current.start
+        and current.end
+        and _months(current.start, current.end) == 12
+        and re.search(r"\b(?:prior|previous|preceding|last)\s+year\b", t)
+    ):
+        end = _month_end(current.end.year - 1, current.end.month)
+        return period_between(_months_back(end, 12), end, "prior year", True)
     m = re.search(
         r"\bfirst\s+(three|six|nine|3|6|9)\s+months\s+of\s+(?:the\s+year|(\d{4}))", t
     )
@@ -223,10 +267,85 @@ def _respectively(
     return out
 
 
+def _from_operation(after: str, operations: list[str]) -> str | None:
+    """The operation a figure is said to come from, in its own clause.
+
+    "8.9 million pounds copper and 10,621 ounces gold coming from Mount
+    Polley": both figures are Mount Polley's. A clause that goes on past a
+    comma or a "with" before its "from" (a company total followed by its
+    parts) is not.
+    """
+    m = re.search(r"\b(?:from|at)\s+(?:the\s+)?", after)
+    if m is None or re.search(r",\s|;|\bwith\b|\bfrom\b", after[: m.start()]):
+        return None
+    rest = after[m.end() :]
+    for name in operations:
+        if rest.startswith(name):
+            return name
+    return None
+
+
+_CONTINUES = re.compile(
+    r"(?:The|These|This|Those)\s+(?:increases?|decreases?|rises?|declines?|changes?|improvements?)\b"
+)
+
+
+def _continued_changes(
+    vocab: Vocabulary,
+    draft: Draft,
+    sentence: str,
+    percents: list[re.Match[str]],
+    between: tuple[str, str],
+) -> int:
+    """Changes of a sentence that continues the one before it, between its periods.
+
+    "... 74% and 76%, respectively, above the prior year's production. The
+    increases are the result of higher throughput of 48% and of higher head
+    grade for silver and gold of 17%." Each percentage changes what its own
+    phrase names: throughput (read as the tonnes milled), the grade, recovery
+    or production of the metals it names.
+    """
+    frm, to = between
+    if sentence.count("compared") or re.search(r"\bversus\b|\bvs\b", sentence):
+        return 0
+    feed = draft.periods[to].feed or "ore_processed"
+    made = 0
+    for k, m in enumerate(percents):
+        phrase = sentence[percents[k - 1].end() if k else 0 : m.start()].lower()
+        elements = [el for el, *_ in vocab.elements.find(phrase)]
+        up, down = _UP.search(phrase), _DOWN.search(phrase)
+        if not (up or down):
+            continue
+        value = f"-{m.group(1)}%" if down and not up else f"{m.group(1)}%"
+        found: list[tuple[str, str | None, str | None]] = []
+        if "grade" in phrase:
+            found = [("grade", el, feed) for el in elements]
+        elif "recover" in phrase:
+            found = [("recovery", el, None) for el in elements]
+        elif re.search(r"throughput|tonnes|milled|processed", phrase):
+            found = [("mass", None, feed)]
+        elif "produc" in phrase:
+            found = [("contained", el, None) for el in elements]
+        for kind, element, stream in found:
+            change = DraftChange(kind, element, stream, frm, to, value, f'"{sentence}"')
+            change.checks.append(
+                f"the sentence continues the one before it: read as {frm} to {to}"
+            )
+            if kind == "mass":
+                change.checks.append(
+                    "a % change of throughput is read as the tonnes milled"
+                )
+            draft.changes.append(change)
+            made += 1
+    return made
+
+
 def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
     """Add the production, throughput and change statements of the text to ``draft``."""
     current = current_period(draft)
+    previous_change: tuple[str, str] | None = None
     for sentence in sentences(paragraphs):
+        after_change, previous_change = previous_change, None
         if not re.search(r"\d", sentence):
             continue
         quoted = " ".join(sentence.split())
@@ -292,13 +411,21 @@ def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
                 )
             ):
                 col = previous
+            operation = _from_operation(sentence[m.end() :], draft.operations)
+            if col is None and current is not None and operation:
+                col = Column("period", current.id, current.start, current.end)
+                doubt = (
+                    f"the sentence names no period for this figure from {operation};"
+                    " read as the release's own"
+                )
             if col is None and current is not None and others - {current.id}:
                 col = Column("period", current.id, current.start, current.end)
                 doubt = "the sentence names no period for this figure; read as the release's own"
             prev_end = m.end()
             if col is None:
                 continue
-            previous = col
+            # a figure placed by its operation lends its period to no other
+            previous = None if operation and doubt else col
             period = _period(draft, col, source)
             text = m.group(0)
             old = period.find("contained", el)
@@ -330,6 +457,12 @@ def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
             if _UP.search(sentence[max(0, m.start() - 30) : m.end() + 30])
             or _DOWN.search(sentence[max(0, m.start() - 30) : m.end() + 30])
         ]
+        if percents and after_change and _CONTINUES.match(sentence):
+            every = list(_PERCENT.finditer(sentence))
+            made = _continued_changes(vocab, draft, sentence, every, after_change)
+            if made:
+                used = True
+                percents = []
         if percents:
             figure = None
             if re.search(r"throughput", sentence, re.I):
@@ -337,12 +470,12 @@ def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
             elif re.search(r"produc", sentence, re.I):
                 figure = "contained"
             compared = re.search(
-                r"(?:compared\s+(?:to|with)|versus|vs\.?|over|from)\s+(.*)",
+                r"(?:compared\s+(?:to|with)|versus|vs\.?|over|from|above|below)\s+(.*)",
                 sentence[percents[0].end() :],
                 re.I,
             )
-            from_col = _resolve(compared.group(1), current) if compared else None
             to_period = last[0] if last else current
+            from_col = _resolve(compared.group(1), to_period) if compared else None
             if figure and from_col and to_period is not None:
                 if figure == "throughput":
                     targets: list[str | None] = [None] * len(percents)
@@ -376,6 +509,7 @@ def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
                             )
                         draft.changes.append(change)
                     used = True
+                    previous_change = (from_col.id, to_period.id)
         if not used and (
             _AMOUNT.search(sentence)
             or _RATE.search(sentence)

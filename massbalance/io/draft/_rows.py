@@ -21,12 +21,26 @@ _MONEY = re.compile(
     re.I,
 )
 _TONS = re.compile(r"\btons?\b", re.I)
+# an owner's share of the figures ("attributable", "Participación de X – 75%")
+# is not the operation's production: kept as comments
+_SHARE = re.compile(r"\battributable\b|\bparticipaci[oó]n\b|\bshare\b", re.I)
+# metal-equivalent rows ("Silver equivalent ounces", "AgEq (oz)", "Ag eq oz")
+# are not the metal itself: kept as comments
+_EQUIVALENT = re.compile(
+    r"equivalent|äquivalent|equivalente|\b(?:ag|au|cu|zn)[ -]?eq\b", re.I
+)
 
 
 @dataclass
 class _Context:
     stream: str | None = None
     kind: str | None = None
+    element: str | None = None  # a section headed by a metal ("Silver", "Gold")
+
+
+def _metal_words(vocab: Vocabulary, label: str) -> str:
+    """The words of ``label`` that name metals (the whole label for "Silver")."""
+    return " ".join(label[s:e] for _, _, s, e in vocab.elements.find(label))
 
 
 def _unit(vocab: Vocabulary, text: str) -> str | None:
@@ -55,7 +69,7 @@ def _reading(
         for el, _, s, e in vocab.elements.find(label)
         if not any(a <= s and e <= b for a, b in spans)
     ]
-    element = elements[0] if elements else None
+    element = elements[0] if elements else ctx.element
     unit = _unit(vocab, label) or ("%" if percent else None)
     own_kind = vocab.kinds.first(label)
     kind = own_kind or ctx.kind
@@ -174,11 +188,14 @@ def read_table(
             named = {s for s, *_ in vocab.streams.find(label)}
             stream = vocab.streams.first(label) if len(named) == 1 else None
             kind = vocab.kinds.first(label)
+            metal = vocab.elements.first(label)
             if stream or kind:
                 if stream:
                     ctx = _Context(stream, kind)
                 else:
                     ctx = _Context(ctx.stream if kind == "grade" else None, kind)
+            elif metal and label == _metal_words(vocab, label):
+                ctx = _Context(element=metal)
             else:
                 ctx = _Context()
                 draft.unread.append(
@@ -208,9 +225,11 @@ def read_table(
         s for _, (k, s, *_r) in readings if k in ("mass", "grade") and s in vocab.feeds
     ]
     for row, (kind, stream, element, unit, doubts) in readings:
-        if _MONEY.search(row.label) or (
-            unit is None and _TONS.search(row.label) and kind == "mass"
-        ):
+        if (
+            _MONEY.search(row.label)
+            or _EQUIVALENT.search(row.label)
+            or _SHARE.search(row.label)
+        ) or (unit is None and _TONS.search(row.label) and kind == "mass"):
             # prices and costs are not production; "tons" may be short tons
             # or tonnes: both are kept as comments, for a pin in [release.units]
             draft.unread.append(_verbatim(row))

@@ -18,14 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import InputError
+from ._periods import parse_header
 
 __all__ = ["Document", "NoTableError", "Row", "load_document", "read_text"]
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_NUMBER = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+"
+    r"|\d+(?:\.\d+)?|\.\d+"
+)
 _VALUE_CELL = re.compile(
     rf"^(?:[(\-−–]\s*)?(?:US)?\$?\s*(?:{_NUMBER})\s*%?\s*\)?\s*(?:%|x)?$", re.I
 )
-_NIL_CELL = re.compile(r"^(?:-|–|—|n/?a|nil|nm|n\.m\.)$", re.I)
+_NIL_CELL = re.compile(r"^(?:-|–|—|n/?a|nil|nm|n\.m\.|n\.[ad]\.|s/d)$", re.I)
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "section", "article", "ul", "ol", "blockquote", "pre", "hr",
@@ -94,6 +98,89 @@ def _split_line(line: str) -> tuple[str, tuple[str, ...]]:
     return " ".join(tokens), tuple(cells)
 
 
+_LONE_CELL = re.compile(r"^\s*\S+(?: ?%)?\s*$")
+_YEAR_CELL = re.compile(r"^(?:19|20)\d\d$")
+_SPAN = re.compile(r"\b(?:ended|ending)\b", re.I)
+
+
+def _lone(line: str) -> bool:
+    cell = line.strip()
+    return bool(_LONE_CELL.match(line)) and (is_value(cell) or is_nil(cell))
+
+
+def _fold_cell_lines(lines: list[str]) -> list[str]:
+    """One cell per line, as a PDF's text often comes, -> one tab-separated line per row.
+
+    A label line followed by N lines that each hold one number is a row of N
+    cells when at least three rows of the text have the same N. A run of N
+    years is the header row; up to N lines above it that name a span
+    ("Three Months ended December 31,", "Years ended December 31,") each
+    head N / (their count) of its columns.
+    """
+    runs: list[tuple[int, int]] = []  # (label line, count)
+    i = 0
+    while i < len(lines):
+        j = i + 1
+        while j < len(lines) and _lone(lines[j]):
+            j += 1
+        if j - i - 1 >= 2 and lines[i].strip() and not _lone(lines[i]):
+            runs.append((i, j - i - 1))
+        i = j if j > i + 1 else i + 1
+    counts = [n for _, n in runs]
+    width = max(set(counts), key=counts.count) if counts else 0
+    if counts.count(width) < 3:
+        return lines
+    out = list(lines)
+    folded: dict[int, tuple[int, str]] = {}
+    # a header row: `width` lines in a row that each name a period ("Q1 2012")
+    k = 0
+    while k + width <= len(lines):
+        block = [line.strip() for line in lines[k : k + width]]
+        if all(b and not _lone(b) and parse_header(b).kind == "period" for b in block):
+            folded[k] = (width - 1, "\t" + "\t".join(block))
+            k += width
+            continue
+        k += 1
+    for at, n in runs:
+        if at in folded:
+            continue
+        if n != width:
+            continue
+        cells = [lines[at + 1 + k].strip() for k in range(n)]
+        label = lines[at].strip()
+        if all(_YEAR_CELL.match(c) for c in cells):
+            spans: list[int] = []
+            k = at
+            while k >= 0 and len(spans) < n and _SPAN.search(lines[k]):
+                spans.insert(0, k)
+                k -= 1
+            if spans and n % len(spans) == 0:
+                each = n // len(spans)
+                heads = [
+                    f"{lines[spans[c // each]].strip().rstrip(',')}, {cell}"
+                    for c, cell in enumerate(cells)
+                ]
+                for k in spans:
+                    folded[k] = (0, "")
+                folded[spans[0]] = (at + n - spans[0], "\t" + "\t".join(heads))
+                continue
+        folded[at] = (n, label + "\t" + "\t".join(cells))
+    result: list[str] = []
+    skip = 0
+    for k, line in enumerate(out):
+        if skip:
+            skip -= 1
+            continue
+        if k in folded:
+            n, text = folded[k]
+            if text:
+                result.append(text)
+                skip = n
+            continue
+        result.append(line)
+    return result
+
+
 def read_text(text: str, name: str = "<text>") -> Document:
     """Split plain text into table rows (tab, aligned spaces, trailing numbers) and prose."""
     doc = Document("text", name, text=text)
@@ -105,7 +192,7 @@ def read_text(text: str, name: str = "<text>") -> Document:
             doc.prose.append(" ".join(paragraph))
             paragraph.clear()
 
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_fold_cell_lines(text.splitlines()), start=1):
         line = raw.rstrip()
         if not line.strip() or re.fullmatch(r"\s*[-=_]{5,}\s*", line):
             end_paragraph()
@@ -115,7 +202,19 @@ def read_text(text: str, name: str = "<text>") -> Document:
         aligned = "\t" in line or re.search(r"\S {3,}\S", line.strip())
         prose_like = (
             len(line) > 100 and not aligned and sum(is_value(c) for c in cells) == 0
-        )
+        ) or (not aligned and len(label.split()) >= 10 and len(cells) <= 1)
+        if paragraph and not aligned and len(cells) <= 1 and not is_value(line.strip()):
+            # a sentence wrapped over lines, as a PDF's text breaks it
+            paragraph.append(line.strip())
+            if re.search(r"[.!?]$", line.strip()):
+                end_paragraph()
+            rows.append(Row("", (), f"line {number}", blank=True))
+            continue
+        if prose_like and not re.search(r"[.!?]$", line.strip()):
+            end_paragraph()
+            paragraph.append(line.strip())
+            rows.append(Row("", (), f"line {number}", blank=True))
+            continue
         if prose_like or (not cells and len(line) > 100):
             end_paragraph()
             doc.prose.append(line.strip())

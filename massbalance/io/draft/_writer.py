@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
+from typing import Any
 
 from ...errors import MassBalanceError
 from ...units import parse_printed
@@ -20,10 +22,27 @@ def _c(text: str) -> str:
     return " ".join(text.split())
 
 
-def _readable(text: str) -> str | None:
-    """Why ``text`` cannot be read as a printed figure, or None if it can."""
+DEFAULT_NUMBERS = "1,234.5"
+_SEPARATED = re.compile(r"\d[.,]\d")
+
+
+def _readable(text: str, numbers: str = DEFAULT_NUMBERS) -> str | None:
+    """Why ``text`` cannot be read as a printed figure, or None if it can.
+
+    ``numbers`` is the release's number format (``"1.234,5"`` for a table
+    that groups thousands with points). A reader that does not take that
+    setting would read ``"1.521"`` as a decimal: every figure with a
+    separator is then refused rather than read as another number.
+    """
     try:
-        parse_printed(text)
+        if numbers == DEFAULT_NUMBERS:
+            parse_printed(text)
+        else:
+            reader: Any = parse_printed
+            reader(text, numbers=numbers)
+    except TypeError:
+        if _SEPARATED.search(text):
+            return f'this version of the reader has no numbers = "{numbers}" setting'
     except MassBalanceError as err:
         return err.message
     return None
@@ -50,7 +69,7 @@ class _Writer:
             self.lines.append(f"# also printed in the text: {_c(source)}")
         also = [text for text, _ in entry.also]
         values = [v for v in (entry.value, *also) if v is not None]
-        bad = [(v, why) for v in values if (why := _readable(v))]
+        bad = [(v, why) for v in values if (why := _readable(v, self.draft.numbers))]
         lead = "  " if item else f"{key} = "
         tail = "," if item else ""
         if bad:
@@ -99,6 +118,12 @@ class _Writer:
             )
         self.lines.append(f"source = {_q('draft of ' + d.name)}")
         self.lines.append('rounding = "nearest"')
+        if d.numbers != DEFAULT_NUMBERS:
+            self.check(
+                "release.numbers",
+                f'the table prints decimal commas; its numbers are read as "{d.numbers}"',
+            )
+            self.lines.append(f"numbers = {_q(d.numbers)}")
 
     def period(self, period: DraftPeriod, declared: dict[str, list[Entry]]) -> None:
         pid = period.id
@@ -179,7 +204,7 @@ class _Writer:
         where = f"change.{figure}.{change.from_period}-{change.to_period}"
         for reason in change.checks:
             self.check(where, reason)
-        why = _readable(change.value)
+        why = _readable(change.value, self.draft.numbers)
         prefix = ""
         if why:
             self.check(where, f"{change.value!r} cannot be read ({why})")
