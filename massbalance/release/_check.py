@@ -8,21 +8,20 @@ from collections.abc import Iterable
 from ..figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS, Rounding, TrailingZeros
 from ..intervals import Bound, Op, hull
 from ._build import Problem, build_problem
+from ._culprits import MAX_CONFLICTS, conflict, rank, search_culprits
+from ._feasibility import Feasibility
+from ._implied import implied as implied_ranges
 from ._model import Release
 from ._result import (
     CheckReport,
     Conflict,
-    Culprit,
     DerivedResult,
     FigureResult,
     RelationResult,
     Verdict,
 )
-from ._solver import Feasibility
 
 __all__ = ["check_release"]
-
-_MAX_CONFLICTS = 200
 
 
 def _figure_bounds(
@@ -47,65 +46,6 @@ def _related(solver: Feasibility) -> set[str]:
     nothing else printed for that quarter) can be neither confirmed nor refuted.
     """
     return {f for keys in solver.figures_of.values() if len(keys) > 1 for f in keys}
-
-
-def _hitting_sets(conflicts: list[frozenset[str]], size: int) -> list[frozenset[str]]:
-    """Minimal hitting sets of ``conflicts`` with exactly ``size`` elements."""
-    found: set[frozenset[str]] = set()
-
-    def grow(current: frozenset[str]) -> None:
-        unhit = next((c for c in conflicts if not (c & current)), None)
-        if unhit is None:
-            if len(current) == size and all(
-                any(not (c & (current - {x})) for c in conflicts) for x in current
-            ):
-                found.add(current)
-            return
-        if len(current) >= size:
-            return
-        for item in sorted(unhit):
-            grow(current | {item})
-
-    grow(frozenset())
-    return sorted(found, key=sorted)
-
-
-def _search_culprits(
-    solver: Feasibility,
-    candidates: list[str],
-    first_conflict: list[str],
-    max_size: int,
-) -> tuple[list[frozenset[str]], list[frozenset[str]], list[frozenset[str]]]:
-    """Implicit hitting-set search for the smallest culprit sets.
-
-    Returns (culprit sets, conflicts, sets left undetermined).
-    """
-    conflicts = [frozenset(first_conflict)]
-    culprits: list[frozenset[str]] = []
-    unknown: list[frozenset[str]] = []
-    tested: set[frozenset[str]] = set()
-    for size in range(1, max_size + 1):
-        while len(conflicts) < _MAX_CONFLICTS:
-            pending = [h for h in _hitting_sets(conflicts, size) if h not in tested]
-            if not pending:
-                break
-            for hitting in pending:
-                tested.add(hitting)
-                outcome = solver.test(hitting)
-                if outcome.status == "feasible":
-                    culprits.append(hitting)
-                    continue
-                if outcome.status == "unknown":
-                    unknown.append(hitting)
-                    continue
-                rest = [c for c in candidates if c not in hitting]
-                conflict = solver.conflict(rest)
-                if conflict and frozenset(conflict) not in conflicts:
-                    conflicts.append(frozenset(conflict))
-                    break
-        if culprits:
-            break
-    return culprits, conflicts, unknown
 
 
 def check_release(
@@ -170,16 +110,16 @@ def check_release(
         verdict = "consistent"
     elif outcome.status == "infeasible":
         verdict = "inconsistent"
-        first = solver.conflict(candidates)
-        culprit_sets, conflicts, unknown = _search_culprits(
+        first = conflict(solver, candidates)
+        culprit_sets, conflicts, unknown = search_culprits(
             solver, candidates, first, max_culprits
         )
         # every independent disagreement, not only those the search needed
-        for _ in range(_MAX_CONFLICTS):
+        for _ in range(MAX_CONFLICTS):
             covered = frozenset(f for c in conflicts for f in c)
             if solver.test(covered).status != "infeasible":
                 break
-            extra = solver.conflict([c for c in candidates if c not in covered])
+            extra = conflict(solver, [c for c in candidates if c not in covered])
             if not extra:
                 break
             conflicts.append(frozenset(extra))
@@ -199,13 +139,13 @@ def check_release(
             f"{len(unknown)} candidate culprit set(s) could be neither confirmed nor refuted"
         )
 
-    culprits = _rank(problem, solver, culprit_sets, trailing_zeros)
+    culprits = rank(problem, solver, culprit_sets, trailing_zeros)
     cheapest = frozenset(culprits[0].figures) if culprits else frozenset()
     others = {f for c in culprits[1:] for f in c.figures} - cheapest
     if verdict == "inconsistent" and not culprits:
         others = {f for c in conflicts for f in c}
     with_implied = verdict == "consistent" or bool(culprits)
-    implied = solver.implied(cheapest, problem.bindings) if with_implied else {}
+    implied = implied_ranges(solver, cheapest, problem.bindings) if with_implied else {}
     figures = [
         _figure_result(
             problem,
@@ -280,41 +220,6 @@ def check_release(
         path=release.path,
         witness=witness,
     )
-
-
-def _rank(
-    problem: Problem,
-    solver: Feasibility,
-    culprit_sets: list[frozenset[str]],
-    trailing_zeros: TrailingZeros,
-) -> list[Culprit]:
-    """Cost every culprit set and sort them, cheapest first."""
-    culprits = []
-    for released in culprit_sets:
-        result = solver.test(released)
-        assert result.witness is not None
-        assert result.box is not None
-        cost, moves = solver.cost(released, result.witness, result.box)
-        on_zeros = tuple(
-            f
-            for f in sorted(released)
-            if problem.bindings[f].figure.trailing_zeros
-            and trailing_zeros == "significant"
-        )
-        culprits.append(
-            Culprit(
-                figures=tuple(sorted(released)),
-                cost=cost,
-                moves=tuple(
-                    (f, value / problem.bindings[f].factor, steps_out)
-                    for f, (value, steps_out) in sorted(moves.items())
-                ),
-                trailing_zero_figures=on_zeros,
-            )
-        )
-    # costs equal to a millionth of a step are a tie (the precision of the
-    # lower-bound pins), settled by the figures' ids
-    return sorted(culprits, key=lambda c: (round(c.cost, 6), c.figures))
 
 
 def _figure_result(

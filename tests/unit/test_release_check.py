@@ -15,7 +15,7 @@ import pytest
 from massbalance.io import read_release
 from massbalance.release import build_problem, check_release
 from massbalance.release._check import _figure_bounds
-from massbalance.release._solver import Feasibility
+from massbalance.release._feasibility import Feasibility
 
 SEED = Path(__file__).parents[2] / "examples" / "alexco-2012-q1.toml"
 OZ = 31.1034768  # grams per troy ounce
