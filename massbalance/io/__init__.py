@@ -7,14 +7,14 @@ when called.
 
 from __future__ import annotations
 
-from .plant import PlantData, read_plant
-from .release import loads_release, read_release
-from .release_estimate import (
+from ..release import (
     DerivedEstimate,
     FigureEstimate,
     ReleaseEstimate,
     estimate_release,
 )
+from .plant import PlantData, read_plant
+from .release import loads_release, read_release
 from .tables import (
     read_streams_csv,
     result_to_frame,

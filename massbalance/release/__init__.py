@@ -14,6 +14,12 @@ from __future__ import annotations
 
 from ._build import Problem, build_problem
 from ._check import check_release
+from ._estimate import (
+    DerivedEstimate,
+    FigureEstimate,
+    ReleaseEstimate,
+    estimate_release,
+)
 from ._model import Change, Equivalent, MetalFigure, Period, Release, StreamSpec, Total
 from ._result import (
     CheckReport,
@@ -29,16 +35,20 @@ __all__ = [
     "CheckReport",
     "Conflict",
     "Culprit",
+    "DerivedEstimate",
     "DerivedResult",
     "Equivalent",
+    "FigureEstimate",
     "FigureResult",
     "MetalFigure",
     "Period",
     "Problem",
     "RelationResult",
     "Release",
+    "ReleaseEstimate",
     "StreamSpec",
     "Total",
     "build_problem",
     "check_release",
+    "estimate_release",
 ]

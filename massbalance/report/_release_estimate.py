@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from ..io.release_estimate import ReleaseEstimate
+from ..release import ReleaseEstimate
 
 __all__ = [
     "RELEASE_ESTIMATE_FORMATS",
@@ -220,7 +220,7 @@ def render_release_estimate(result: ReleaseEstimate, fmt: str = "text") -> str:
     Parameters
     ----------
     result : ReleaseEstimate
-        From :func:`massbalance.io.estimate_release`.
+        From :func:`massbalance.release.estimate_release`.
     fmt : {"text", "markdown", "json", "csv"}
 
     Returns

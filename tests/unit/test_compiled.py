@@ -82,6 +82,51 @@ def test_kernel_jacobian_is_the_graphs_gradient(case):
                 assert jac[r, c] == pytest.approx(expected, rel=1e-9, abs=1e-13 * size)
 
 
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([1.0, -1.0, 0.5, 2.25, -3.0, 1e-3]),
+            st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+        ),
+        min_size=2,
+        max_size=50,
+    ),
+    st.sampled_from([0.0, 3.5, -1e-7]),
+)
+def test_long_sums_are_bit_for_bit_those_of_the_graph(terms, offset):
+    # on Python 3.12+ the built-in sum is compensated: both sides must add
+    # in one explicit order for the claim to hold on every Python
+    g = Graph()
+    xs = [g.var(f"x{i}", -1e6, 1e6) for i in range(len(terms))]
+    node = g.sum([(c, x) for (c, _), x in zip(terms, xs, strict=True)], offset=offset)
+    kernel = Kernel(g, [node])
+    point = {x: v for (_, v), x in zip(terms, xs, strict=True)}
+    expected = g.evaluate(point, g.subtree([node]))[node]
+    assert kernel.values([point[v] for v in kernel.variables]) == [expected]
+    total = 0.0
+    for c, v in terms:
+        total += c * v
+    assert expected == offset + total
+
+
+def test_kernel_source_is_in_linecache_for_tracebacks():
+    import linecache
+    import traceback
+
+    g = Graph()
+    a, b = g.var("a", 0.0, 1.0), g.var("b", 0.0, 1.0)
+    node = g.div(a, b)
+    kernel = Kernel(g, [g.sum([(1.0, node), (1.0, a)])])
+    with pytest.raises(TypeError) as info:
+        kernel.values([None, 1.0])  # type: ignore[list-item]
+    text = "".join(traceback.format_tb(info.tb))
+    # the kernel's own line, with its source, in the traceback
+    assert "<massbalance kernel values" in text
+    assert "v2 = v0 / v1 if v1 != 0.0 else _copysign(_inf, v1)" in text
+    filename = str(info.traceback[-1].path)
+    assert linecache.getline(filename, 1).startswith("def values(x):")
+
+
 def test_kernel_on_the_seed_matches_the_graph():
     problem = build_problem(read_release(SEED))
     g = problem.graph
