@@ -22,15 +22,18 @@ from ._estimate import (
 )
 from ._model import Change, Equivalent, MetalFigure, Period, Release, StreamSpec, Total
 from ._result import (
+    Arithmetic,
     CheckReport,
     Conflict,
     Culprit,
     DerivedResult,
     FigureResult,
     RelationResult,
+    Term,
 )
 
 __all__ = [
+    "Arithmetic",
     "Change",
     "CheckReport",
     "Conflict",
@@ -47,6 +50,7 @@ __all__ = [
     "Release",
     "ReleaseEstimate",
     "StreamSpec",
+    "Term",
     "Total",
     "build_problem",
     "check_release",

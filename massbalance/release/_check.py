@@ -11,13 +11,16 @@ from ._build import Problem, build_problem
 from ._culprits import MAX_CONFLICTS, conflict, rank, search_culprits
 from ._feasibility import Feasibility
 from ._implied import implied as implied_ranges
+from ._implied import to_printed
 from ._model import Release
 from ._result import (
+    Arithmetic,
     CheckReport,
     Conflict,
     DerivedResult,
     FigureResult,
     RelationResult,
+    Term,
     Verdict,
 )
 
@@ -175,7 +178,7 @@ def check_release(
             if _may_fail(relation.figures, verdict, cheapest)
             and _violated(solver, relation.figures)
             else "ok",
-            arithmetic=""
+            arithmetic=None
             if relation.kind in ("balance", "total", "duplicate")
             else _arithmetic(
                 problem, by_node, relation.nodes[0], solver, relation.figures
@@ -190,16 +193,10 @@ def check_release(
     if repaired is not None:
         for item in problem.derived:
             enclosure = hull(problem.graph, repaired, item.node)
-            interval = _to_printed(enclosure, item.factor)
+            interval = to_printed(enclosure, item.factor)
             derived.append(DerivedResult(item.id, interval, item.unit_label))
 
-    explained = tuple(
-        Conflict(
-            tuple(sorted(c)),
-            _explain(problem, solver, c, cheapest, rounding, trailing_zeros),
-        )
-        for c in conflicts
-    )
+    explained = tuple(_conflict(problem, solver, c, cheapest) for c in conflicts)
     witness = {}
     if outcome.witness:
         names = problem.graph.names
@@ -238,7 +235,7 @@ def _figure_result(
     lo, hi = figure.interval(rounding, trailing_zeros)
     implied = None
     if enclosure is not None:
-        implied = _to_printed(enclosure, binding.factor)
+        implied = to_printed(enclosure, binding.factor)
         if status == "ok" and enclosure[1] == math.inf and enclosure[0] <= 0.0:
             status = "unchecked"  # the others leave it free (a change to an
             # unprinted quantity, a mass bounded by nothing printed)
@@ -279,63 +276,51 @@ def _violated(solver: Feasibility, figures: Iterable[str]) -> bool:
     return len(local) > 1 and solver.proved_empty(solver.local(local), branch=False)
 
 
-def _to_printed(interval: tuple[float, float], factor: float) -> tuple[float, float]:
-    """A canonical enclosure in printed units, rounded outward (never below 0 if
-    it was not)."""
-    lo, hi = interval[0] / factor, interval[1] / factor
-    widened = math.nextafter(lo - abs(lo) * 1e-13, -math.inf)
-    lo = max(widened, 0.0) if interval[0] >= 0.0 else widened
-    hi = math.nextafter(hi + abs(hi) * 1e-13, math.inf)
-    return lo, hi
-
-
 def _arithmetic(
     problem: Problem,
     by_node: dict[int, str],
     node: int,
     solver: Feasibility,
     figures: Iterable[str],
-) -> str:
-    """The relation written with printed values, evaluated at them, and the
+) -> Arithmetic | None:
+    """The relation with printed values put in, evaluated at them, and the
     range its other figures allow within their rounding (``by_node``: each
     bound node's first figure)."""
     graph = problem.graph
     point: dict[int, float] = {}
     missing = False
 
-    def text(n: int, top: bool) -> str:
+    def term(n: int, top: bool) -> Term:
         nonlocal missing
         if not top and n in by_node:
             binding = problem.bindings[by_node[n]]
-            point_value = float(binding.figure.number) * binding.factor
             if graph.kind[n] == Op.VAR:
-                point[n] = point_value
-            return binding.figure.text
+                point[n] = float(binding.figure.number) * binding.factor
+            return Term("figure", ref=by_node[n])
         kind = graph.kind[n]
         if kind == Op.VAR:
             missing = True
-            return graph.names[n]
+            return Term("name", ref=graph.names[n])
         if kind == Op.CONST:
-            return f"{graph.offset[n]:g} d"  # constants are calendar days
+            return Term("days", value=graph.offset[n])  # constants are calendar days
         args = graph.args[n]
         if kind == Op.SUM:
-            parts = []
-            for c, a in zip(graph.coef[n], args, strict=True):
-                term = text(a, False)
-                parts.append(
-                    term if c == 1.0 else f"-{term}" if c == -1.0 else f"{c:g} x {term}"
-                )
-            body = " + ".join(parts).replace("+ -", "- ")
-            if graph.offset[n]:
-                body += f" {graph.offset[n]:+g}"
-            return f"({body})" if len(parts) > 1 or graph.offset[n] else body
-        left, right = text(args[0], False), text(args[1], False)
-        return f"{left} x {right}" if kind == Op.MUL else f"{left} / ({right})"
+            return Term(
+                "sum",
+                value=graph.offset[n],
+                coefs=tuple(graph.coef[n]),
+                args=tuple(term(a, False) for a in args),
+            )
+        op = "mul" if kind == Op.MUL else "div"
+        return Term(op, args=(term(args[0], False), term(args[1], False)))
 
-    expression = text(node, True)
-    if missing or node not in by_node:
-        return expression
-    binding = problem.bindings[by_node[node]]
+    if node not in by_node:
+        return None
+    expression = term(node, True)
+    fid = by_node[node]
+    if missing:
+        return Arithmetic(fid, expression)
+    binding = problem.bindings[fid]
     # evaluate with figures at their printed values, keeping bound sub-nodes at theirs
     values: dict[int, float] = {}
     for n in graph.subtree([node]):
@@ -347,76 +332,41 @@ def _arithmetic(
         elif graph.kind[n] == Op.CONST:
             values[n] = graph.offset[n]
         elif graph.kind[n] == Op.SUM:
-            values[n] = graph.offset[n] + sum(
-                c * values[a] for c, a in zip(graph.coef[n], graph.args[n], strict=True)
-            )
+            total = 0.0
+            for c, a in zip(graph.coef[n], graph.args[n], strict=True):
+                total += c * values[a]
+            values[n] = graph.offset[n] + total
         elif graph.kind[n] == Op.MUL:
             values[n] = values[graph.args[n][0]] * values[graph.args[n][1]]
         else:
             den = values[graph.args[n][1]]
             values[n] = values[graph.args[n][0]] / den if den else math.inf
     result = values[node] / binding.factor
-    unit = binding.figure.unit_label
-    line = f"{expression} = {_fmt(result)} {unit}"
     others = [f for f in figures if problem.bindings[f].node != node]
     box = solver.propagate(solver.local(others)) if others else None
+    span = None
     if box is not None:
-        lo, hi = _to_printed(hull(problem.graph, box, node), binding.factor)
+        lo, hi = to_printed(hull(problem.graph, box, node), binding.factor)
         if math.isfinite(lo) and math.isfinite(hi):
-            line += (
-                f" at the printed values, {_fmt(lo, -1)}-{_fmt(hi, 1)} {unit}"
-                " within their rounding"
-            )
-    return f"{line} (printed {binding.figure.text})"
+            span = (lo, hi)
+    return Arithmetic(fid, expression, result, span)
 
 
-def _fmt(x: float, outward: int = 0) -> str:
-    """A number for a sentence; ``outward`` -1 or 1 rounds a bound down or up."""
-    if not math.isfinite(x):
-        return str(x)
-    magnitude = abs(x)
-    if magnitude >= 1000:
-        decimals = 0
-    elif magnitude >= 10:
-        decimals = 2
-    else:
-        decimals = 3 - math.floor(math.log10(magnitude)) if magnitude > 0 else 0
-    if outward:  # one more digit, so that rounding outward costs little
-        decimals += 1 if magnitude < 1000 else 0
-        scale = 10.0**decimals
-        rounder = math.floor if outward < 0 else math.ceil
-        x = rounder(x * scale - outward * 1e-9) / scale
-    return f"{x:,.{max(decimals, 0)}f}"
-
-
-def _explain(
+def _conflict(
     problem: Problem,
     solver: Feasibility,
     conflict: Iterable[str],
     cheapest: frozenset[str],
-    rounding: Rounding,
-    trailing_zeros: TrailingZeros,
-) -> tuple[str, ...]:
-    """Why the figures of a conflict cannot all hold, in the printed units."""
+) -> Conflict:
+    """A conflict, with the range its other members imply for one of them
+    (in the printed units)."""
     members = sorted(conflict)
     if not members:
-        return ("proved by bisection; no smaller set of figures could be isolated",)
-    lines = []
-    for fid in members:
-        figure = problem.bindings[fid].figure
-        lo, hi = figure.interval(rounding, trailing_zeros)
-        lines.append(f"{fid} = {figure.text}, so in [{lo}, {hi}] {figure.unit_label}")
+        return Conflict(())
     focus = next((f for f in members if f in cheapest), members[0])
     binding = problem.bindings[focus]
     box = solver.propagate(solver.only([f for f in members if f != focus]))
+    needed = None
     if box is not None:
-        lo_c, hi_c = hull(problem.graph, box, binding.node)
-        need_lo, need_hi = _to_printed((lo_c, hi_c), binding.factor)
-        exponent = binding.figure.effective_step(trailing_zeros).normalize().as_tuple()
-        digits = max(0, -int(exponent.exponent)) + 2
-        lines.append(
-            f"from the others, {focus} must lie in "
-            f"[{need_lo:,.{digits}f}, {need_hi:,.{digits}f}] "
-            f"{binding.figure.unit_label}, outside what {binding.figure.text} allows"
-        )
-    return tuple(lines)
+        needed = to_printed(hull(problem.graph, box, binding.node), binding.factor)
+    return Conflict(tuple(members), focus, needed)

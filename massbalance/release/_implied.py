@@ -7,12 +7,13 @@ propagation (:func:`~massbalance.intervals.propagate` with ``base``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from ..intervals import Bound, Box, hull, propagate
 from ._feasibility import Feasibility
 
-__all__ = ["implied"]
+__all__ = ["implied", "to_printed"]
 
 
 def implied(
@@ -74,3 +75,13 @@ def _leave_out(
             out.update(dict.fromkeys(leave))
         else:
             _leave_out(solver, base + added, sub, leave, out)
+
+
+def to_printed(interval: tuple[float, float], factor: float) -> tuple[float, float]:
+    """A canonical enclosure in printed units, rounded outward (never below 0 if
+    it was not)."""
+    lo, hi = interval[0] / factor, interval[1] / factor
+    widened = math.nextafter(lo - abs(lo) * 1e-13, -math.inf)
+    lo = max(widened, 0.0) if interval[0] >= 0.0 else widened
+    hi = math.nextafter(hi + abs(hi) * 1e-13, math.inf)
+    return lo, hi

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "Arithmetic",
     "CheckReport",
     "Conflict",
     "Culprit",
     "DerivedResult",
     "FigureResult",
     "RelationResult",
+    "Term",
     "Verdict",
 ]
 
@@ -36,6 +38,33 @@ class FigureResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a relation's expression, for a report to write out.
+
+    ``op`` is ``"figure"`` (``ref`` a figure id: its printed value),
+    ``"name"`` (``ref`` an unprinted quantity), ``"days"`` (``value`` calendar
+    days), ``"sum"`` (``value`` the offset plus ``coefs`` times ``args``),
+    ``"mul"`` or ``"div"`` (of the two ``args``).
+    """
+
+    op: str
+    ref: str = ""
+    value: float = 0.0
+    coefs: tuple[float, ...] = ()
+    args: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Arithmetic:
+    """A relation with the printed values put in, as numbers."""
+
+    figure: str  #: the figure the expression computes
+    expression: Term  #: the expression, its figures at their printed values
+    value: float | None = None  #: its value at the printed values [figure's unit]
+    range: Interval | None = None  #: its range over the others' intervals [same]
+
+
+@dataclass(frozen=True, slots=True)
 class RelationResult:
     """One relation between figures."""
 
@@ -43,7 +72,7 @@ class RelationResult:
     kind: str
     figures: tuple[str, ...]
     status: str  #: "ok" or "violated" (its own figures cannot hold together)
-    arithmetic: str = ""  #: the relation with the printed values put in
+    arithmetic: Arithmetic | None = None  #: the relation with the printed values put in
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +89,9 @@ class Culprit:
 class Conflict:
     """A minimal set of figures that cannot all hold: one piece of the proof."""
 
-    figures: tuple[str, ...]
-    explanation: tuple[str, ...]
+    figures: tuple[str, ...]  #: empty when bisection proved it but no set was isolated
+    focus: str | None = None  #: the member whose range the others imply
+    needed: Interval | None = None  #: that range [the focus's printed unit]
 
 
 @dataclass(frozen=True, slots=True)

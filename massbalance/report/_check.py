@@ -13,54 +13,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..release import CheckReport, FigureResult
+from ..release import Arithmetic, CheckReport, FigureResult, Term
+from ._format import (
+    decimals,
+    derived_range,
+    figure_interval,
+    figure_range,
+    num,
+    significant,
+)
 
 __all__ = ["REPORT_FORMATS", "check_report_dict", "render_check"]
 
 REPORT_FORMATS = ("text", "markdown", "json")
 
 _TROY_NOTE = "oz is the troy ounce (31.1034768 g), the industry's convention"
-
-
-def _decimals(step: float) -> int:
-    if step <= 0 or not math.isfinite(step):
-        return 2
-    exponent = Decimal(repr(step)).normalize().as_tuple().exponent
-    assert isinstance(exponent, int)
-    return max(0, -exponent)
-
-
-def _num(x: float, decimals: int) -> str:
-    if not math.isfinite(x):
-        return "inf" if x > 0 else "-inf"
-    if abs(x) < 0.5 * 10.0 ** -max(decimals, 0):
-        x = 0.0
-    return f"{x:,.{max(decimals, 0)}f}"
-
-
-def _interval(
-    interval: tuple[float, float] | None, decimals: int, *, outward: bool = False
-) -> str:
-    """``[lo, hi]`` with ``decimals``; ``outward`` rounds an enclosure so that
-    what is shown still encloses it."""
-    if interval is None:
-        return "-"
-    lo, hi = interval
-    if outward:
-        scale = 10.0**decimals
-        if math.isfinite(lo):
-            lo = math.floor(lo * scale + 1e-9) / scale
-        if math.isfinite(hi):
-            hi = math.ceil(hi * scale - 1e-9) / scale
-    return f"[{_num(lo, decimals)}, {_num(hi, decimals)}]"
-
-
-def _significant(interval: tuple[float, float], digits: int = 4) -> int:
-    """Decimals that show ``digits`` significant digits of the interval's bounds."""
-    finite = [abs(x) for x in interval if math.isfinite(x) and x != 0.0]
-    if not finite:
-        return 1
-    return min(6, max(0, digits - 1 - math.floor(math.log10(min(max(finite), 1e15)))))
 
 
 def _round_out(interval: tuple[float, float], quantum: float) -> list[float | None]:
@@ -71,7 +38,7 @@ def _round_out(interval: tuple[float, float], quantum: float) -> list[float | No
     lo, hi = interval
     if quantum <= 0 or not (math.isfinite(lo) and math.isfinite(hi)):
         return [lo if math.isfinite(lo) else None, hi if math.isfinite(hi) else None]
-    digits = _decimals(quantum)
+    digits = decimals(quantum)
     return [
         round(math.floor(lo / quantum) * quantum, digits),
         round(math.ceil(hi / quantum) * quantum, digits),
@@ -131,8 +98,8 @@ def check_report_dict(report: CheckReport) -> dict[str, Any]:
             for d in report.derived
         ],
         "conflicts": [
-            {"figures": list(c.figures), "explanation": list(c.explanation)}
-            for c in report.conflicts
+            {"figures": list(c.figures), "explanation": _proof_lines(report, k)}
+            for k, c in enumerate(report.conflicts)
         ],
         "notes": list(report.notes),
         "trailing_zeros": report.trailing_zeros,
@@ -147,7 +114,7 @@ def check_report_dict(report: CheckReport) -> dict[str, Any]:
 
 def _derived_quantum(interval: tuple[float, float]) -> float:
     """Round derived ranges outward to about six significant digits."""
-    return float(10.0 ** -max(_significant(interval, 6), 0))
+    return float(10.0 ** -max(significant(interval, 6), 0))
 
 
 _VERDICT_TEXT = {
@@ -161,16 +128,16 @@ _VERDICT_TEXT = {
 
 def _move_text(report: CheckReport, fid: str, value: float, steps: float) -> str:
     figure = report.figure(fid)
-    d = _decimals(figure.step) + 2
+    d = decimals(figure.step) + 2
     lo, hi = figure.interval
     side = "above" if value > hi else "below"
     edge = hi if value > hi else lo
     note = ""
     if figure.trailing_zeros:
-        note = f" [rests on a trailing-zero figure: {figure.printed} read as printed to {_num(figure.step, _decimals(figure.step))} {figure.unit}]"
+        note = f" [rests on a trailing-zero figure: {figure.printed} read as printed to {num(figure.step, decimals(figure.step))} {figure.unit}]"
     return (
-        f"{fid}: printed {figure.printed}, must be {_num(value, d)} {figure.unit} "
-        f"({steps:.2f} of a step {side} {_num(edge, d - 1)} {figure.unit}){note}"
+        f"{fid}: printed {figure.printed}, must be {num(value, d)} {figure.unit} "
+        f"({steps:.2f} of a step {side} {num(edge, d - 1)} {figure.unit}){note}"
     )
 
 
@@ -229,13 +196,14 @@ def _text(report: CheckReport, markdown: bool) -> str:
         lines.append("")
         for k, conflict in enumerate(report.conflicts, start=1):
             lines.append(f"{k}. {', '.join(conflict.figures)}")
-            for line in conflict.explanation:
+            for line in _proof_lines(report, k - 1):
                 lines.append(f"    - {line}" if markdown else f"     {line}")
         lines.append("")
     lines.append(f"{h2}Relations" if markdown else "RELATIONS")
     lines.append("")
     for relation in report.relations:
-        arithmetic = f": {relation.arithmetic}" if relation.arithmetic else ""
+        written = _arithmetic(report, relation.arithmetic)
+        arithmetic = f": {written}" if written else ""
         bullet = "- " if markdown else "  "
         lines.append(
             f"{bullet}[{relation.status}] {relation.id} ({relation.kind}){arithmetic}"
@@ -246,15 +214,12 @@ def _text(report: CheckReport, markdown: bool) -> str:
     header = ("figure", "printed", "interval", "implied", "status")
     rows = []
     for f in report.figures:
-        d = _decimals(f.step)
         rows.append(
             (
                 f.id,
                 f.printed,
-                f"{_interval(f.interval, d + 1)} {f.unit}".strip(),
-                f"{_interval(f.implied, d + 2, outward=True)} {f.unit}".strip()
-                if f.implied
-                else "-",
+                figure_interval(f.interval, f.step, f.unit),
+                figure_range(f.implied, f.step, f.unit),
                 f.status,
             )
         )
@@ -267,15 +232,73 @@ def _text(report: CheckReport, markdown: bool) -> str:
             else "UNPRINTED QUANTITIES (implied ranges, after the repair)"
         )
         lines.append("")
-        drows = [
-            (
-                d.id,
-                f"{_interval(d.interval, _significant(d.interval, 5), outward=True)} {d.unit}",
-            )
-            for d in report.derived
-        ]
+        drows = [(d.id, derived_range(d.interval, d.unit)) for d in report.derived]
         lines.extend(_table(("quantity", "range"), drows, markdown))
     return "\n".join(lines) + "\n"
+
+
+def _term(report: CheckReport, term: Term, top: bool = False) -> str:
+    """A relation's expression with the printed values put in."""
+    if term.op == "figure":
+        return report.figure(term.ref).printed
+    if term.op == "name":
+        return term.ref
+    if term.op == "days":
+        return f"{term.value:g} d"
+    if term.op == "sum":
+        parts = []
+        for c, arg in zip(term.coefs, term.args, strict=True):
+            text = _term(report, arg)
+            parts.append(
+                text if c == 1.0 else f"-{text}" if c == -1.0 else f"{c:g} x {text}"
+            )
+        body = " + ".join(parts).replace("+ -", "- ")
+        if term.value:
+            body += f" {term.value:+g}"
+        return f"({body})" if len(parts) > 1 or term.value else body
+    left, right = _term(report, term.args[0]), _term(report, term.args[1])
+    return f"{left} x {right}" if term.op == "mul" else f"{left} / ({right})"
+
+
+def _arithmetic(report: CheckReport, arithmetic: Arithmetic | None) -> str:
+    """``expression = value at the printed values, range within their rounding``."""
+    if arithmetic is None:
+        return ""
+    expression = _term(report, arithmetic.expression, top=True)
+    if arithmetic.value is None:
+        return expression
+    figure = report.figure(arithmetic.figure)
+    line = (
+        f"{expression} = {num(arithmetic.value, decimals(figure.step) + 2)} "
+        f"{figure.unit} at the printed values"
+    )
+    if arithmetic.range is not None:
+        line += (
+            f", {figure_range(arithmetic.range, figure.step, figure.unit)}"
+            " within their rounding"
+        )
+    return f"{line} (printed {figure.printed})"
+
+
+def _proof_lines(report: CheckReport, index: int) -> list[str]:
+    """Why the figures of conflict ``index`` cannot all hold."""
+    conflict = report.conflicts[index]
+    if not conflict.figures:
+        return ["proved by bisection; no smaller set of figures could be isolated"]
+    lines = []
+    for fid in conflict.figures:
+        f = report.figure(fid)
+        lines.append(
+            f"{fid} = {f.printed}, so in {figure_interval(f.interval, f.step, f.unit)}"
+        )
+    if conflict.focus is not None and conflict.needed is not None:
+        f = report.figure(conflict.focus)
+        lines.append(
+            f"from the others, {f.id} must lie in "
+            f"{figure_range(conflict.needed, f.step, f.unit)}, "
+            f"outside what {f.printed} allows"
+        )
+    return lines
 
 
 def _table(
