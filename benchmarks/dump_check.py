@@ -23,9 +23,10 @@ from massbalance.io import read_release
 from massbalance.release import check_release
 
 ROOT = Path(__file__).resolve().parent.parent
-FILES = [ROOT / "examples" / "alexco-2012-q1.toml"] + sorted(
-    (ROOT / "tests" / "reference" / "releases").glob("*.toml")
-)
+FILES = [
+    ROOT / "examples" / "alexco-2012-q1.toml",
+    *sorted((ROOT / "tests" / "reference" / "releases").glob("*.toml")),
+]
 
 
 def _g(x: float | None) -> Any:
