@@ -23,7 +23,7 @@ from . import __version__
 from .errors import InputError, MassBalanceError
 from .figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS
 from .io import read_release
-from .release import check_release
+from .release import MAX_CULPRITS, check_release
 from .report import BALANCE_FORMATS, RECONCILE_FORMATS, REPORT_FORMATS, render_check
 
 __all__ = ["main"]
@@ -95,7 +95,17 @@ def _add_check(subparsers: _Subparsers) -> None:
         type=int,
         default=3,
         metavar="N",
-        help="largest culprit set searched for (default 3)",
+        help="largest culprit set searched for, per disagreement (default 3, at most 8)",
+    )
+    parser.add_argument(
+        "--details",
+        action="store_true",
+        help="text and Markdown: add the proof and every relation",
+    )
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="text and Markdown: the verdict and one line per disagreement",
     )
     parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
     parser.add_argument("--output", "-o", help="write the report here (atomically)")
@@ -103,8 +113,11 @@ def _add_check(subparsers: _Subparsers) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    if args.max_culprits < 1:
-        raise InputError(f"--max-culprits {args.max_culprits}: must be at least 1")
+    if not 1 <= args.max_culprits <= MAX_CULPRITS:
+        raise InputError(
+            f"--max-culprits {args.max_culprits}: must be between 1 and {MAX_CULPRITS}"
+            " (the culprit search grows combinatorially with it)"
+        )
     release = read_release(args.file)
     try:
         report = check_release(
@@ -115,7 +128,8 @@ def _run_check(args: argparse.Namespace) -> int:
         )
     except MassBalanceError as err:
         raise type(err)(f"{args.file}: {err.message}", err.where, err.value) from err
-    emit(args, render_check(report, args.format), inputs=[args.file])
+    text = render_check(report, args.format, details=args.details, summary=args.summary)
+    emit(args, text, inputs=[args.file])
     return {"consistent": EXIT_OK, "inconsistent": EXIT_DISAGREE}.get(
         report.verdict, EXIT_SOLVER
     )

@@ -13,7 +13,7 @@ model, the constraint builder, the solver and the check are each one concept.
 from __future__ import annotations
 
 from ._build import Problem, build_problem
-from ._check import check_release
+from ._check import MAX_CULPRITS, check_release
 from ._estimate import (
     DerivedEstimate,
     FigureEstimate,
@@ -27,12 +27,15 @@ from ._result import (
     Conflict,
     Culprit,
     DerivedResult,
+    Disagreement,
+    Explanation,
     FigureResult,
     RelationResult,
     Term,
 )
 
 __all__ = [
+    "MAX_CULPRITS",
     "Arithmetic",
     "Change",
     "CheckReport",
@@ -40,7 +43,9 @@ __all__ = [
     "Culprit",
     "DerivedEstimate",
     "DerivedResult",
+    "Disagreement",
     "Equivalent",
+    "Explanation",
     "FigureEstimate",
     "FigureResult",
     "MetalFigure",

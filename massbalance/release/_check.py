@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from ..figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS, Rounding, TrailingZeros
 from ..intervals import Bound, Op, hull
 from ._build import Problem, build_problem
-from ._culprits import MAX_CONFLICTS, conflict, rank, search_culprits
+from ._disagreements import Diagnosis, diagnose
+from ._explain import explain as explain_groups
 from ._feasibility import Feasibility
 from ._implied import implied as implied_ranges
 from ._implied import to_printed
@@ -17,14 +18,19 @@ from ._result import (
     Arithmetic,
     CheckReport,
     Conflict,
+    Culprit,
     DerivedResult,
+    Disagreement,
     FigureResult,
     RelationResult,
     Term,
     Verdict,
 )
 
-__all__ = ["check_release"]
+__all__ = ["MAX_CULPRITS", "check_release"]
+
+#: the largest ``max_culprits``: the culprit search grows combinatorially
+MAX_CULPRITS = 8
 
 
 def _figure_bounds(
@@ -57,6 +63,7 @@ def check_release(
     rounding: Rounding | None = None,
     trailing_zeros: TrailingZeros = "significant",
     max_culprits: int = 3,
+    explain: bool = True,
 ) -> CheckReport:
     """Check that the figures of a release can all be true at once.
 
@@ -69,7 +76,11 @@ def check_release(
     trailing_zeros : {"significant", "ambiguous"}
         Read ``"1,200 t"`` as printed to 1 t, or take the widest reading (100 t).
     max_culprits : int
-        The largest culprit set searched for.
+        The largest culprit set searched for, per disagreement (at most
+        :data:`MAX_CULPRITS`).
+    explain : bool
+        Test the explanations of each disagreement (truncation, day counts,
+        slips of the pen); each reported one has a verified witness.
 
     Returns
     -------
@@ -92,6 +103,10 @@ def check_release(
         raise ValueError(
             f"trailing_zeros must be one of {TRAILING_ZEROS_READINGS}, got {trailing_zeros!r}"
         )
+    if not 1 <= max_culprits <= MAX_CULPRITS:
+        raise ValueError(
+            f"max_culprits must be between 1 and {MAX_CULPRITS}, got {max_culprits!r}"
+        )
     problem = build_problem(release)
     bounds, steps = _figure_bounds(problem, rounding, trailing_zeros)
     hints = {
@@ -106,30 +121,28 @@ def check_release(
 
     outcome = solver.test(frozenset())
     verdict: Verdict
-    culprit_sets: list[frozenset[str]] = []
+    culprits: list[Culprit] = []
+    diagnosis: Diagnosis | None = None
     conflicts: list[frozenset[str]] = []
     unknown: list[frozenset[str]] = []
     if outcome.status == "feasible":
         verdict = "consistent"
     elif outcome.status == "infeasible":
         verdict = "inconsistent"
-        first = conflict(solver, candidates)
-        culprit_sets, conflicts, unknown = search_culprits(
-            solver, candidates, first, max_culprits
-        )
-        # every independent disagreement, not only those the search needed
-        for _ in range(MAX_CONFLICTS):
-            covered = frozenset(f for c in conflicts for f in c)
-            if solver.test(covered).status != "infeasible":
-                break
-            extra = conflict(solver, [c for c in candidates if c not in covered])
-            if not extra:
-                break
-            conflicts.append(frozenset(extra))
-        if not culprit_sets:
+        diagnosis = diagnose(problem, solver, candidates, max_culprits, trailing_zeros)
+        conflicts = diagnosis.conflicts
+        unknown = diagnosis.unknown
+        culprits = diagnosis.culprits
+        for k, group in enumerate(diagnosis.groups, start=1):
+            if not group.culprits:
+                notes.append(
+                    f"D{k}: no set of {max_culprits} figures or fewer explains "
+                    "this disagreement; try --max-culprits"
+                )
+        if not culprits and all(g.culprits for g in diagnosis.groups):
             notes.append(
-                f"no set of {max_culprits} figures or fewer explains the disagreement; "
-                "try --max-culprits"
+                "no combination of the disagreements' culprit sets lets every "
+                "other figure hold: they interact through unprinted quantities"
             )
     else:
         verdict = "undetermined"
@@ -142,7 +155,6 @@ def check_release(
             f"{len(unknown)} candidate culprit set(s) could be neither confirmed nor refuted"
         )
 
-    culprits = rank(problem, solver, culprit_sets, trailing_zeros)
     cheapest = frozenset(culprits[0].figures) if culprits else frozenset()
     others = {f for c in culprits[1:] for f in c.figures} - cheapest
     if verdict == "inconsistent" and not culprits:
@@ -197,6 +209,33 @@ def check_release(
             derived.append(DerivedResult(item.id, interval, item.unit_label))
 
     explained = tuple(_conflict(problem, solver, c, cheapest) for c in conflicts)
+    violated = [r for r in relations if r.status == "violated"]
+    groups = diagnosis.groups if diagnosis else []
+    explanations = (
+        explain_groups(
+            problem,
+            solver,
+            [(f"D{k}", g.figures, g.others) for k, g in enumerate(groups, start=1)],
+            rounding,
+            trailing_zeros,
+        )
+        if explain and groups
+        else {}
+    )
+    found = tuple(
+        Disagreement(
+            id=f"D{k}",
+            figures=tuple(sorted(group.figures)),
+            conflicts=tuple(group.conflicts),
+            culprits=tuple(group.culprits),
+            relations=tuple(
+                r.id for r in violated if not group.figures.isdisjoint(r.figures)
+            ),
+            exceeded=not group.culprits,
+            explanations=tuple(explanations.get(f"D{k}", ())),
+        )
+        for k, group in enumerate(groups, start=1)
+    )
     witness = {}
     if outcome.witness:
         names = problem.graph.names
@@ -211,6 +250,7 @@ def check_release(
         culprits=tuple(culprits),
         derived=tuple(derived),
         conflicts=explained,
+        disagreements=found,
         notes=tuple(notes),
         issuer=release.issuer,
         title=release.title,

@@ -18,12 +18,22 @@ from ._build import Problem
 from ._feasibility import Feasibility
 from ._result import Culprit
 
-__all__ = ["MAX_CONFLICTS", "conflict", "hitting_sets", "rank", "search_culprits"]
+__all__ = [
+    "MAX_CONFLICTS",
+    "best_combinations",
+    "conflict",
+    "disagreements",
+    "hitting_sets",
+    "rank",
+    "search_culprits",
+]
 
 MAX_CONFLICTS = 200
 
 
-def conflict(solver: Feasibility, candidates: Sequence[str]) -> list[str]:
+def conflict(
+    solver: Feasibility, candidates: Sequence[str], *, bisect: bool = True
+) -> list[str]:
     """A minimal subset of ``candidates`` that cannot hold (QuickXplain).
 
     ``candidates`` must be proved infeasible together with the structural
@@ -40,7 +50,7 @@ def conflict(solver: Feasibility, candidates: Sequence[str]) -> list[str]:
             break
     else:
         for c, keys in by_comp.items():
-            if solver.proved_empty(solver.only(keys, [c]), branch=True):
+            if bisect and solver.proved_empty(solver.only(keys, [c]), branch=True):
                 comp, branch = c, True
                 break
     if comp == -2:
@@ -151,17 +161,63 @@ def hitting_sets(conflicts: list[frozenset[str]], size: int) -> list[frozenset[s
     return sorted(found, key=sorted)
 
 
+def disagreements(conflicts: Sequence[frozenset[str]]) -> list[list[int]]:
+    """Group conflicts that share a figure, directly or through others.
+
+    Returns the groups as lists of indices into ``conflicts``, in the order
+    of their first conflict: two disagreements share no figure, so their
+    culprit sets combine freely.
+    """
+    parent = list(range(len(conflicts)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, c in enumerate(conflicts):
+        for f in sorted(c):
+            j = owner.setdefault(f, i)
+            if j != i:
+                a, b = find(i), find(j)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(conflicts)):
+        groups.setdefault(find(i), []).append(i)
+    return [groups[r] for r in sorted(groups)]
+
+
 def search_culprits(
     solver: Feasibility,
     candidates: list[str],
-    first_conflict: list[str],
+    first_conflict: list[str] | Sequence[frozenset[str]],
     max_size: int,
+    *,
+    base: frozenset[str] = frozenset(),
+    bisections: int = 0,
 ) -> tuple[list[frozenset[str]], list[frozenset[str]], list[frozenset[str]]]:
     """Implicit hitting-set search for the smallest culprit sets.
 
+    ``first_conflict`` is one conflict (a list of figure ids) or several
+    (frozensets); ``base`` are figures released throughout (the other
+    disagreements', when one disagreement is searched alone), never part of
+    a set found, and ``candidates`` must not hold them.
+
+    A conflict that only bisection proves is dear (seconds on a large
+    component): at most ``bisections`` are extracted, after which a set that
+    fails only so is a dead end like any other; the hitting sets of the
+    conflicts known are still all tested, so the sets found stay minimal.
+
     Returns (culprit sets, conflicts, sets left undetermined).
     """
-    conflicts = [frozenset(first_conflict)]
+    bisections_left = bisections
+    if first_conflict and isinstance(next(iter(first_conflict)), frozenset):
+        conflicts = [frozenset(c) for c in first_conflict]
+    else:
+        conflicts = [frozenset(first_conflict)]  # type: ignore[arg-type]
     culprits: list[frozenset[str]] = []
     unknown: list[frozenset[str]] = []
     tested: set[frozenset[str]] = set()
@@ -172,7 +228,7 @@ def search_culprits(
                 break
             for hitting in pending:
                 tested.add(hitting)
-                outcome = solver.test(hitting)
+                outcome = solver.test(hitting | base)
                 if outcome.status == "feasible":
                     culprits.append(hitting)
                     continue
@@ -180,7 +236,10 @@ def search_culprits(
                     unknown.append(hitting)
                     continue
                 rest = [c for c in candidates if c not in hitting]
-                found = conflict(solver, rest)
+                found = conflict(solver, rest, bisect=False)
+                if not found and bisections_left > 0:
+                    bisections_left -= 1
+                    found = conflict(solver, rest)
                 if found and frozenset(found) not in conflicts:
                     conflicts.append(frozenset(found))
                     break
@@ -194,14 +253,20 @@ def rank(
     solver: Feasibility,
     culprit_sets: list[frozenset[str]],
     trailing_zeros: TrailingZeros,
+    *,
+    base: frozenset[str] = frozenset(),
 ) -> list[Culprit]:
-    """Cost every culprit set and sort them, cheapest first."""
+    """Cost every culprit set and sort them, cheapest first.
+
+    ``base`` (figures of other disagreements) is released with each set and
+    moves at no cost.
+    """
     culprits = []
     for released in culprit_sets:
-        result = solver.test(released)
+        result = solver.test(released | base)
         assert result.witness is not None
         assert result.box is not None
-        cost, moves = solver.cost(released, result.witness, result.box)
+        cost, moves = solver.cost(released, result.witness, result.box, free=base)
         on_zeros = tuple(
             f
             for f in sorted(released)
@@ -222,3 +287,33 @@ def rank(
     # costs equal to a millionth of a step are a tie (the precision of the
     # lower-bound pins), settled by the figures' ids
     return sorted(culprits, key=lambda c: (round(c.cost, 6), c.figures))
+
+
+def best_combinations(
+    costs: Sequence[Sequence[float]], limit: int
+) -> list[tuple[int, ...]]:
+    """The ``limit`` cheapest picks of one item per list, by total cost.
+
+    Each list of ``costs`` is sorted, cheapest first; a pick is a tuple of
+    indices. Best-first over the lattice of picks (a heap), so the work grows
+    with ``limit`` and the number of lists, not with their product.
+    """
+    import heapq
+
+    if not costs or any(not c for c in costs):
+        return []
+    start = (0,) * len(costs)
+    heap = [(sum(c[0] for c in costs), start)]
+    seen = {start}
+    out: list[tuple[int, ...]] = []
+    while heap and len(out) < limit:
+        total, pick = heapq.heappop(heap)
+        out.append(pick)
+        for i, k in enumerate(pick):
+            if k + 1 < len(costs[i]):
+                nxt = (*pick[:i], k + 1, *pick[i + 1 :])
+                if nxt not in seen:
+                    seen.add(nxt)
+                    step = costs[i][k + 1] - costs[i][k]
+                    heapq.heappush(heap, (total + step, nxt))
+    return out

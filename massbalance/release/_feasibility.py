@@ -70,7 +70,8 @@ class Feasibility:
         self.cache: dict[frozenset[str], Outcome] = {}
         self._component_cache: dict[tuple[int, frozenset[str]], Outcome] = {}
         self._cost_cache: dict[
-            tuple[int, frozenset[str]], tuple[float, dict[str, tuple[float, float]]]
+            tuple[int, frozenset[str], frozenset[str]],
+            tuple[float, dict[str, tuple[float, float]]],
         ] = {}
         self._vars_cache: dict[int, frozenset[int]] = {}
         self._kernels: dict[frozenset[int], Kernel] = {}
@@ -295,23 +296,30 @@ class Feasibility:
         return outcome
 
     def cost(
-        self, released: frozenset[str], start: dict[int, float], box: Box
+        self,
+        released: frozenset[str],
+        start: dict[int, float],
+        box: Box,
+        free: frozenset[str] = frozenset(),
     ) -> tuple[float, dict[str, tuple[float, float]]]:
         """Least total move, in steps, of the released figures outside their intervals.
 
         Components share no variable, so the least move of a set is the sum
         of the least moves of its parts in each component; each part is
-        solved once (:func:`._cost.least_move`) and cached.
+        solved once (:func:`._cost.least_move`) and cached. ``free`` figures
+        are set aside too, at no cost (another disagreement's); ``start`` and
+        ``box`` are then those of ``released | free``.
         """
         total = 0.0
         moves: dict[str, tuple[float, float]] = {}
         for comp in sorted({self.component_of[k] for k in released}):
             part = frozenset(k for k in released if self.component_of[k] == comp)
-            key = (comp, part)
+            loose = frozenset(k for k in free if self.component_of[k] == comp)
+            key = (comp, part, loose)
             if key not in self._cost_cache:
                 self._cost_cache[key] = least_move(
                     self.graph,
-                    self.active(part, [comp]),
+                    self.active(part | loose, [comp]),
                     {k: self.figures[k] for k in sorted(part)},
                     self.steps,
                     start,

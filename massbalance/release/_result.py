@@ -11,6 +11,8 @@ __all__ = [
     "Conflict",
     "Culprit",
     "DerivedResult",
+    "Disagreement",
+    "Explanation",
     "FigureResult",
     "RelationResult",
     "Term",
@@ -95,6 +97,42 @@ class Conflict:
 
 
 @dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a disagreement may have happened: one reading changed, and then a
+    verified witness of the disagreement's figures.
+
+    ``kind`` is ``"truncated"`` (``detail``: ``("truncated",)`` or
+    ``("rounded up",)``), ``"days"`` (``detail``: every day count of the
+    period's kind that fits, the file's count first being the one that does
+    not), ``"digit"`` (``detail``: the printing that fits, as printed, and the
+    slip: ``"changed"``, ``"swapped"``, ``"dropped"``, ``"doubled"`` or
+    ``"shifted"``).
+    """
+
+    kind: str
+    figures: tuple[str, ...]
+    detail: tuple[str | float, ...] = ()
+    shared: tuple[str, ...] = ()  #: every disagreement this convention explains
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """An independent disagreement: conflicts connected by shared figures.
+
+    Disagreements share no figure, so a culprit set of the release is one
+    culprit set of each of them.
+    """
+
+    id: str  #: ``"D1"``, ``"D2"``, ... in the order found
+    figures: tuple[str, ...]  #: every figure of its conflicts
+    conflicts: tuple[int, ...]  #: indices into :attr:`CheckReport.conflicts`
+    culprits: tuple[Culprit, ...]  #: its smallest culprit sets, cheapest first
+    explanations: tuple[Explanation, ...] = ()
+    relations: tuple[str, ...] = ()  #: the violated relations among its figures
+    exceeded: bool = False  #: no culprit set within the size limit
+
+
+@dataclass(frozen=True, slots=True)
 class DerivedResult:
     """The implied range of an unprinted quantity."""
 
@@ -121,6 +159,7 @@ class CheckReport:
     culprits: tuple[Culprit, ...]
     derived: tuple[DerivedResult, ...]
     conflicts: tuple[Conflict, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
     notes: tuple[str, ...] = ()
     issuer: str = ""
     title: str = ""

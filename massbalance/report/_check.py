@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from ..release import Arithmetic, CheckReport, FigureResult, Term
+from ..release import (
+    Arithmetic,
+    CheckReport,
+    Disagreement,
+    Explanation,
+    FigureResult,
+    Term,
+)
 from ._format import (
     decimals,
     derived_range,
@@ -52,8 +60,10 @@ def _quantum(figure: FigureResult) -> float:
 def check_report_dict(report: CheckReport) -> dict[str, Any]:
     """The report as the JSON contract of ARCHITECTURE.md section 5 (plus details).
 
-    The contract keys come first; ``conflicts`` (the proof), ``notes``,
-    ``trailing_zeros``, ``max_culprits`` and ``release`` are additions.
+    The contract keys come first; ``conflicts`` (the proof),
+    ``disagreements`` (each independent disagreement with its culprit sets
+    and explanations), ``notes``, ``trailing_zeros``, ``max_culprits`` and
+    ``release`` are additions.
     """
     figures = []
     for f in report.figures:
@@ -101,6 +111,36 @@ def check_report_dict(report: CheckReport) -> dict[str, Any]:
             {"figures": list(c.figures), "explanation": _proof_lines(report, k)}
             for k, c in enumerate(report.conflicts)
         ],
+        "disagreements": [
+            {
+                "id": d.id,
+                "figures": list(d.figures),
+                "culprits": [
+                    {
+                        "figures": list(c.figures),
+                        "cost": round(c.cost, 3),
+                        "moves": [
+                            {"id": fid, "value": value, "steps": round(steps, 3)}
+                            for fid, value, steps in c.moves
+                        ],
+                    }
+                    for c in d.culprits
+                ],
+                "explanations": [
+                    {
+                        "kind": e.kind,
+                        "figures": list(e.figures),
+                        "detail": list(e.detail),
+                        "text": _explanation_text(report, e),
+                        "explains": list(e.shared),
+                    }
+                    for e in d.explanations
+                ],
+                "relations": list(d.relations),
+                "exceeded": d.exceeded,
+            }
+            for d in report.disagreements
+        ],
         "notes": list(report.notes),
         "trailing_zeros": report.trailing_zeros,
         "max_culprits": report.max_culprits,
@@ -141,23 +181,178 @@ def _move_text(report: CheckReport, fid: str, value: float, steps: float) -> str
     )
 
 
-def _text(report: CheckReport, markdown: bool) -> str:
+_SLIPS = {
+    "changed": "one digit changed",
+    "swapped": "two adjacent digits swapped",
+    "dropped": "a digit dropped",
+    "doubled": "a digit doubled",
+    "shifted": "the decimal separator moved",
+}
+_COUNT = {1: "one", 2: "both", 3: "all three", 4: "all four"}
+
+
+def _convention(e: Explanation) -> str:
+    """The convention an explanation names, as a noun phrase."""
+    if e.kind == "truncated":
+        return "truncation" if e.detail[:1] == ("truncated",) else "rounding up"
+    if e.kind == "days":
+        return "another day count"
+    return e.kind
+
+
+def _explanation_text(report: CheckReport, e: Explanation) -> str:
+    """One explanation as a sentence."""
+    f = report.figure(e.figures[0])
+    needed = (
+        f" ({figure_range(f.implied, f.step, f.unit)} is needed)"
+        if f.implied is not None and f.status == "flagged"
+        else ""
+    )
+    if e.kind == "truncated":
+        truncated = e.detail[:1] == ("truncated",)
+        if f.implied is not None and f.status == "flagged":
+            verb = "truncates" if truncated else "rounds up"
+            return (
+                f"{f.id}: {figure_range(f.implied, f.step, f.unit)} {verb} to "
+                f"{f.printed} (rounded to nearest it cannot print so)"
+            )
+        how = "truncated" if truncated else "rounded up"
+        return f"{f.id} ({f.printed}) fits if it was {how}, not rounded to nearest"
+    if e.kind == "days":
+        days = [int(float(d)) for d in e.detail]
+        counts = " or ".join(str(d) for d in days[1:])
+        return (
+            f"{f.id} ({f.printed}) fits over {counts} days, "
+            f"not the {days[0]} days of its period"
+        )
+    if e.kind == "digit":
+        printing, slip = str(e.detail[0]), str(e.detail[1])
+        return (
+            f"{f.id} fits if {f.printed} was {printing} "
+            f"({_SLIPS.get(slip, slip)}){needed}"
+        )
+    return f"{e.kind}: {', '.join(e.figures)}"
+
+
+def _shared_lines(report: CheckReport) -> list[str]:
+    """Conventions that explain several disagreements at once."""
+    seen: dict[str, tuple[str, ...]] = {}
+    for d in report.disagreements:
+        for e in d.explanations:
+            if len(e.shared) > 1:
+                seen.setdefault(_convention(e), e.shared)
+    total = len(report.disagreements)
+    lines = []
+    for name, ids in seen.items():
+        which = (
+            _COUNT.get(total, f"all {total}") + " disagreements"
+            if len(ids) == total
+            else "disagreements " + ", ".join(ids)
+        )
+        lines.append(f"{name[0].upper()}{name[1:]} explains {which}.")
+    return lines
+
+
+def _summary_line(report: CheckReport, d: Disagreement) -> str:
+    """One line for a disagreement."""
+    best = (
+        f"cheapest {', '.join(d.culprits[0].figures)} (cost {d.culprits[0].cost:.3f})"
+        if d.culprits
+        else f"no set of {report.max_culprits} figures or fewer"
+    )
+    why = f"; {d.explanations[0].kind}" if d.explanations else ""
+    return f"{d.id}: {len(d.figures)} figures; {best}{why}"
+
+
+def _wrap(line: str, indent: str = "") -> list[str]:
+    """A line broken at 100 columns, continuation lines indented."""
+    return textwrap.wrap(
+        line,
+        width=100,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [""]
+
+
+def _disagreement(report: CheckReport, d: Disagreement, markdown: bool) -> list[str]:
+    """One disagreement's section."""
+    h2, bullet = ("## ", "- ") if markdown else ("", "- ")
+    lines = [
+        f"{h2}Disagreement {d.id}"
+        if markdown
+        else f"DISAGREEMENT {d.id} ({len(d.figures)} figures)",
+        "",
+    ]
+    lines += _wrap(f"Figures: {', '.join(d.figures)}.", "  ")
+    relations = {r.id: r for r in report.relations}
+    failing = [relations[r] for r in d.relations if r in relations]
+    if failing:
+        lines.append("")
+        lines.append("Fails:")
+        for relation in failing:
+            written = _arithmetic(report, relation.arithmetic)
+            text = f"{relation.id} ({relation.kind})" + (
+                f": {written}" if written else ""
+            )
+            lines += _wrap(f"{bullet}{text}", "    ")
+    lines.append("")
+    if d.culprits:
+        lines.append("Culprit sets (smallest, by cost):")
+        for k, culprit in enumerate(d.culprits, start=1):
+            lines += _wrap(
+                f"{k}. cost {culprit.cost:.3f}: {', '.join(culprit.figures)}", "    "
+            )
+            for fid, value, steps in culprit.moves:
+                lines += _wrap(
+                    f"    {bullet}{_move_text(report, fid, value, steps)}", "        "
+                )
+    else:
+        lines.append(
+            f"No set of {report.max_culprits} figures or fewer explains this "
+            "disagreement; try --max-culprits."
+        )
+    if d.explanations:
+        lines.append("")
+        lines.append("Explanations (each with a verified witness):")
+        for e in d.explanations:
+            lines += _wrap(f"{bullet}{e.kind}: {_explanation_text(report, e)}", "    ")
+    lines.append("")
+    return lines
+
+
+def _text(
+    report: CheckReport, markdown: bool, *, details: bool = False, summary: bool = False
+) -> str:
     h1, h2 = ("# ", "## ") if markdown else ("", "")
     lines: list[str] = []
     title = " - ".join(x for x in (report.issuer, report.title) if x) or report.path
     lines.append(f"{h1}massbalance check: {title}")
     lines.append("")
-    lines.append(
+    lines += _wrap(
         f"file: {report.path or '-'}; rounding: {report.rounding}; "
         f"trailing zeros: {report.trailing_zeros}; {_TROY_NOTE}."
     )
     lines.append("")
     lines.append(f"{h2}Verdict" if markdown else "VERDICT")
     lines.append("")
-    lines.append(_VERDICT_TEXT[report.verdict] + ".")
+    lines += _wrap(_VERDICT_TEXT[report.verdict] + ".")
+    if report.disagreements:
+        n = len(report.disagreements)
+        lines.append(
+            f"{n} independent disagreement{'s' if n > 1 else ''} "
+            "(they share no figure)."
+        )
+        lines += _shared_lines(report)
     for note in report.notes:
-        lines.append(f"Note: {note}.")
+        lines += _wrap(f"Note: {note}.")
     lines.append("")
+    if summary:
+        for d in report.disagreements:
+            lines += _wrap(_summary_line(report, d), "    ")
+        return "\n".join(lines).rstrip("\n") + "\n"
+    for d in report.disagreements:
+        lines += _disagreement(report, d, markdown)
     if report.culprits:
         best = report.culprits[0]
         lines.append(
@@ -171,7 +366,7 @@ def _text(report: CheckReport, markdown: bool) -> str:
             "outside their printed intervals:"
         )
         for fid, value, steps in best.moves:
-            lines.append(f"- {_move_text(report, fid, value, steps)}")
+            lines += _wrap(f"- {_move_text(report, fid, value, steps)}", "    ")
         lines.append("")
         lines.append(
             f"{h2}Culprit sets" if markdown else "CULPRIT SETS (smallest, by cost)"
@@ -185,30 +380,37 @@ def _text(report: CheckReport, markdown: bool) -> str:
                     + ", ".join(culprit.trailing_zero_figures)
                     + ")"
                 )
-            lines.append(
-                f"{k}. cost {culprit.cost:.3f}: {', '.join(culprit.figures)}{tz}"
+            lines += _wrap(
+                f"{k}. cost {culprit.cost:.3f}: {', '.join(culprit.figures)}{tz}",
+                "    ",
             )
         lines.append("")
-    if report.conflicts:
+    if report.conflicts and details:
         lines.append(
             f"{h2}Proof" if markdown else "PROOF (figures that cannot all hold)"
         )
         lines.append("")
         for k, conflict in enumerate(report.conflicts, start=1):
-            lines.append(f"{k}. {', '.join(conflict.figures)}")
+            lines += _wrap(f"{k}. {', '.join(conflict.figures)}", "     ")
             for line in _proof_lines(report, k - 1):
-                lines.append(f"    - {line}" if markdown else f"     {line}")
+                lines += (
+                    _wrap(f"    - {line}", "      ")
+                    if markdown
+                    else _wrap(f"     {line}", "       ")
+                )
         lines.append("")
-    lines.append(f"{h2}Relations" if markdown else "RELATIONS")
-    lines.append("")
-    for relation in report.relations:
-        written = _arithmetic(report, relation.arithmetic)
-        arithmetic = f": {written}" if written else ""
-        bullet = "- " if markdown else "  "
-        lines.append(
-            f"{bullet}[{relation.status}] {relation.id} ({relation.kind}){arithmetic}"
-        )
-    lines.append("")
+    if details or report.verdict != "inconsistent":
+        lines.append(f"{h2}Relations" if markdown else "RELATIONS")
+        lines.append("")
+        for relation in report.relations:
+            written = _arithmetic(report, relation.arithmetic)
+            arithmetic = f": {written}" if written else ""
+            bullet = "- " if markdown else "  "
+            lines += _wrap(
+                f"{bullet}[{relation.status}] {relation.id} ({relation.kind}){arithmetic}",
+                "      ",
+            )
+        lines.append("")
     lines.append(f"{h2}Figures" if markdown else "FIGURES")
     lines.append("")
     header = ("figure", "printed", "interval", "implied", "status")
@@ -315,13 +517,23 @@ def _table(
     return out
 
 
-def render_check(report: CheckReport, fmt: str = "text") -> str:
+def render_check(
+    report: CheckReport,
+    fmt: str = "text",
+    *,
+    details: bool = False,
+    summary: bool = False,
+) -> str:
     """Render a :class:`~massbalance.release.CheckReport`.
 
     Parameters
     ----------
     report : CheckReport
     fmt : {"text", "markdown", "json"}
+    details : bool
+        Text and Markdown: add the proof (the conflicts) and every relation.
+    summary : bool
+        Text and Markdown: the verdict and one line per disagreement only.
 
     Returns
     -------
@@ -335,5 +547,5 @@ def render_check(report: CheckReport, fmt: str = "text") -> str:
             + "\n"
         )
     if fmt in ("text", "markdown"):
-        return _text(report, markdown=fmt == "markdown")
+        return _text(report, fmt == "markdown", details=details, summary=summary)
     raise ValueError(f"fmt must be one of {REPORT_FORMATS}, got {fmt!r}")
