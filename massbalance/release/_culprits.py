@@ -10,7 +10,7 @@ hitting-set search); :func:`rank` costs and sorts them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ..figures import TrailingZeros
 from ..intervals import Bound, Box, propagate
@@ -161,8 +161,13 @@ def hitting_sets(conflicts: list[frozenset[str]], size: int) -> list[frozenset[s
     return sorted(found, key=sorted)
 
 
-def disagreements(conflicts: Sequence[frozenset[str]]) -> list[list[int]]:
+def disagreements(
+    conflicts: Sequence[frozenset[str]], same: Callable[[str], object] = str
+) -> list[list[int]]:
     """Group conflicts that share a figure, directly or through others.
+
+    ``same`` maps a figure to what makes two figures one (two printings of
+    one quantity, a figure and its ``also``, are one figure here).
 
     Returns the groups as lists of indices into ``conflicts``, in the order
     of their first conflict: two disagreements share no figure, so their
@@ -176,10 +181,10 @@ def disagreements(conflicts: Sequence[frozenset[str]]) -> list[list[int]]:
             i = parent[i]
         return i
 
-    owner: dict[str, int] = {}
+    owner: dict[object, int] = {}
     for i, c in enumerate(conflicts):
         for f in sorted(c):
-            j = owner.setdefault(f, i)
+            j = owner.setdefault(same(f), i)
             if j != i:
                 a, b = find(i), find(j)
                 if a != b:

@@ -80,9 +80,11 @@ def diagnose(
     disagreement.
     """
     conflicts = _all_conflicts(solver, candidates)
+    # the printings of one quantity (a figure and its ``also``) are one figure:
+    # a conflict through either belongs to the same disagreement
     groups = [
         Group(list(ix), frozenset(f for i in ix for f in conflicts[i]))
-        for ix in disagreements(conflicts)
+        for ix in disagreements(conflicts, lambda f: solver.figures[f].node)
     ]
     unknown: list[frozenset[str]] = []
     for group in groups:

@@ -52,13 +52,21 @@ class _Tester:
     def __init__(self, problem: Problem, solver: Feasibility) -> None:
         self.problem = problem
         self.solver = solver
+        self.printings: dict[int, frozenset[str]] = {}  # node -> its figures
+        for k, b in solver.figures.items():
+            self.printings[b.node] = self.printings.get(b.node, frozenset()) | {k}
 
     def fits(self, fid: str, others: frozenset[str], lo: float, hi: float) -> bool:
-        """A verified witness with ``fid`` in [lo, hi] (canonical units)."""
+        """A verified witness with ``fid`` in [lo, hi] (canonical units).
+
+        Every printing of the quantity (a figure and its ``also``) is read
+        the new way: one reading of one quantity changes.
+        """
         solver = self.solver
         comp = solver.component_of[fid]
         node = solver.figures[fid].node
-        bounds = [*solver.active(others | {fid}, [comp]), Bound(node, lo, hi, fid)]
+        released = others | self.printings[node]
+        bounds = [*solver.active(released, [comp]), Bound(node, lo, hi, fid)]
         box = solver.propagate(bounds)
         if box is None:
             return False
@@ -68,7 +76,8 @@ class _Tester:
         """The range of ``fid`` the other figures imply (canonical units)."""
         solver = self.solver
         comp = solver.component_of[fid]
-        box = solver.propagate(solver.active(others | {fid}, [comp]))
+        released = others | self.printings[solver.figures[fid].node]
+        box = solver.propagate(solver.active(released, [comp]))
         if box is None:
             return None
         return hull(solver.graph, box, solver.figures[fid].node)
@@ -230,7 +239,12 @@ def explain(
     found: dict[str, list[Explanation]] = {}
     for gid, figures, others in groups:
         mine: list[Explanation] = []
+        tested: set[int] = set()
         for fid in sorted(figures):
+            node = solver.figures[fid].node
+            if node in tested:  # another printing of a quantity already tried
+                continue
+            tested.add(node)
             if rounding == "nearest":
                 hit = _truncated(tester, fid, others, trailing_zeros)
                 if hit:

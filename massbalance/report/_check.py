@@ -327,7 +327,8 @@ def _text(
     h1, h2 = ("# ", "## ") if markdown else ("", "")
     lines: list[str] = []
     title = " - ".join(x for x in (report.issuer, report.title) if x) or report.path
-    lines.append(f"{h1}massbalance check: {title}")
+    heading = f"{h1}massbalance check: {title}"
+    lines += [heading] if markdown else _wrap(heading, "  ")
     lines.append("")
     lines += _wrap(
         f"file: {report.path or '-'}; rounding: {report.rounding}; "
@@ -413,18 +414,18 @@ def _text(
         lines.append("")
     lines.append(f"{h2}Figures" if markdown else "FIGURES")
     lines.append("")
-    header = ("figure", "printed", "interval", "implied", "status")
+    # in text, the printed intervals only with the details: the rows stay
+    # within 100 columns for ordinary ids (a Markdown table is not wrapped)
+    full = details or markdown
+    header: tuple[str, ...] = ("figure", "printed", "implied", "status")
+    if full:
+        header = ("figure", "printed", "interval", "implied", "status")
     rows = []
     for f in report.figures:
-        rows.append(
-            (
-                f.id,
-                f.printed,
-                figure_interval(f.interval, f.step, f.unit),
-                figure_range(f.implied, f.step, f.unit),
-                f.status,
-            )
-        )
+        shown = [f.id, f.printed, figure_range(f.implied, f.step, f.unit), f.status]
+        if full:
+            shown.insert(2, figure_interval(f.interval, f.step, f.unit))
+        rows.append(tuple(shown))
     lines.extend(_table(header, rows, markdown))
     if report.derived:
         lines.append("")
