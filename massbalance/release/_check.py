@@ -211,6 +211,12 @@ def check_release(
     explained = tuple(_conflict(problem, solver, c, cheapest) for c in conflicts)
     violated = [r for r in relations if r.status == "violated"]
     groups = diagnosis.groups if diagnosis else []
+    # a violated relation belongs to the disagreement holding most of its figures
+    home = {
+        r.id: max(groups, key=lambda g: len(g.figures & set(r.figures)))
+        for r in violated
+        if any(not g.figures.isdisjoint(r.figures) for g in groups)
+    }
     explanations = (
         explain_groups(
             problem,
@@ -228,9 +234,7 @@ def check_release(
             figures=tuple(sorted(group.figures)),
             conflicts=tuple(group.conflicts),
             culprits=tuple(group.culprits),
-            relations=tuple(
-                r.id for r in violated if not group.figures.isdisjoint(r.figures)
-            ),
+            relations=tuple(r.id for r in violated if home.get(r.id) is group),
             exceeded=not group.culprits,
             explanations=tuple(explanations.get(f"D{k}", ())),
         )
