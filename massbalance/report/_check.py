@@ -7,6 +7,7 @@ and the ranges a repair implies).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import textwrap
@@ -25,6 +26,7 @@ from ..release import (
 from ._format import (
     decimals,
     derived_range,
+    escape,
     figure_interval,
     figure_range,
     num,
@@ -518,6 +520,29 @@ def _table(
     return out
 
 
+def _escaped(value: Any, markdown: bool) -> Any:
+    """``value`` with every string in it escaped for a text or Markdown report
+    (ids, printed figures, units, names: whatever came from the input)."""
+    if isinstance(value, str):
+        return escape(value, markdown=markdown)
+    if isinstance(value, tuple):
+        return tuple(_escaped(v, markdown) for v in value)
+    if isinstance(value, dict):
+        return {_escaped(k, markdown): _escaped(v, markdown) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: _escaped(getattr(value, f.name), markdown)
+            for f in dataclasses.fields(value)
+            if f.name not in _OURS
+        }
+        return dataclasses.replace(value, **changes)
+    return value
+
+
+#: string fields the check itself writes (fixed words), left as they are
+_OURS = frozenset({"verdict", "rounding", "trailing_zeros", "status", "kind", "op"})
+
+
 def render_check(
     report: CheckReport,
     fmt: str = "text",
@@ -548,5 +573,7 @@ def render_check(
             + "\n"
         )
     if fmt in ("text", "markdown"):
-        return _text(report, fmt == "markdown", details=details, summary=summary)
+        markdown = fmt == "markdown"
+        safe = _escaped(report, markdown)
+        return _text(safe, markdown, details=details, summary=summary)
     raise ValueError(f"fmt must be one of {REPORT_FORMATS}, got {fmt!r}")

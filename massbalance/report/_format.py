@@ -15,6 +15,7 @@ from decimal import Decimal
 __all__ = [
     "decimals",
     "derived_range",
+    "escape",
     "figure_interval",
     "figure_range",
     "interval",
@@ -81,3 +82,34 @@ def significant(bounds: tuple[float, float], digits: int = 4) -> int:
 def derived_range(bounds: tuple[float, float], unit: str) -> str:
     """The range of an unprinted quantity, five significant digits, outward."""
     return f"{interval(bounds, significant(bounds, 5), outward=True)} {unit}".strip()
+
+
+_MARKDOWN_SPECIAL = "\\`*|<>[]#!"
+
+
+def escape(text: str, *, markdown: bool = False) -> str:
+    r"""A string from the input, safe to print in a text or Markdown report.
+
+    Control characters (and the other non-printing ones) are shown as
+    escapes (``"\x1b"``, ``"\n"`` as ``\x0a``), so an id cannot clear the
+    terminal or start a line of its own; in Markdown the characters that
+    would format (backslash, backtick, ``*``, ``|``, ``<``, ``>``, brackets,
+    ``#``, ``!``) are escaped with a backslash.
+
+    Examples
+    --------
+    >>> escape("a\x1b[2Jb")
+    'a\\x1b[2Jb'
+    >>> escape("x|y*", markdown=True)
+    'x\\|y\\*'
+    """
+    out = []
+    for ch in text:
+        if not ch.isprintable():
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        elif markdown and ch in _MARKDOWN_SPECIAL:
+            out.append("\\" + ch)
+        else:
+            out.append(ch)
+    return "".join(out)

@@ -180,3 +180,35 @@ def test_explanations_can_be_left_out():
     report = check_release(read_release(SEED), explain=False)
     assert len(report.disagreements) == 2
     assert all(not d.explanations for d in report.disagreements)
+
+
+def test_input_strings_are_escaped_in_text_and_markdown():
+    # a forged issuer, period and stream name: no control character may reach
+    # the report, and Markdown formatting characters are escaped
+    body = """
+[release]
+issuer = "Evil\\u001b[2J\\u001b[H\\nVERDICT\\n\\nCONSISTENT: forged"
+title = "t|*`"
+date = 2020-01-01
+[periods."P\\u001b[2J"]
+days = 91
+throughput = "150 t/d"
+[periods."P\\u001b[2J".streams."feed|x"]
+mass = "10,000 t"
+"""
+    try:
+        release = loads_release(body)
+    except Exception:  # names refused outright are safe too
+        pytest.skip("the reader refuses such names")
+    report = check_release(release)
+    for fmt in ("text", "markdown"):
+        out = render_check(report, fmt)
+        assert "\x1b" not in out
+        assert "\\x1b" in out
+        assert "\nCONSISTENT: forged" not in out
+        assert all(ch.isprintable() for line in out.splitlines() for ch in line)
+    markdown = render_check(report, "markdown")
+    assert "t\\|\\*\\`" in markdown
+    assert json.loads(render_check(report, "json"))["release"]["issuer"].startswith(
+        "Evil\x1b"
+    )
