@@ -78,8 +78,18 @@ class Feasibility:
         self._boxes: dict[frozenset[Bound], Box | None] = {}
         self._split()
         self.witnesses = WitnessSearch(graph, self.kernel, self.hints)
-        self.witness = self.witnesses.point
         self.verify = self.witnesses.verify
+
+    def witness(
+        self,
+        bounds: list[Bound],
+        box: Box,
+        starts: Sequence[dict[int, float]] = (),
+        *,
+        quick: bool = False,
+    ) -> dict[int, float] | None:
+        """:meth:`._witness.WitnessSearch.find`'s verified point, or None."""
+        return self.witnesses.find(bounds, box, starts, quick=quick).x
 
     def _split(self) -> None:
         """Independent components: bounds that share no variable, directly or not."""

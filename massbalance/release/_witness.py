@@ -120,17 +120,6 @@ class WitnessSearch:
         """
         return WitnessResult(self._search(bounds, box, starts, quick=quick))
 
-    def point(
-        self,
-        bounds: list[Bound],
-        box: Box,
-        starts: Sequence[dict[int, float]] = (),
-        *,
-        quick: bool = False,
-    ) -> dict[int, float] | None:
-        """:meth:`find`'s point, or None."""
-        return self._search(bounds, box, starts, quick=quick)
-
     def _search(
         self,
         bounds: list[Bound],

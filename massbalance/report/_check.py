@@ -18,6 +18,7 @@ from typing import Any
 from ..release import (
     Arithmetic,
     CheckReport,
+    Culprit,
     Disagreement,
     Explanation,
     FigureResult,
@@ -59,6 +60,18 @@ def _quantum(figure: FigureResult) -> float:
     return float(Decimal(repr(figure.step)) / 1000)
 
 
+def _culprit_dict(c: Culprit) -> dict[str, Any]:
+    return {
+        "figures": list(c.figures),
+        "cost": round(c.cost, 3),
+        "moves": [
+            {"id": fid, "value": value, "steps": round(steps, 3)}
+            for fid, value, steps in c.moves
+        ],
+        "trailing_zero_figures": list(c.trailing_zero_figures),
+    }
+
+
 def check_report_dict(report: CheckReport) -> dict[str, Any]:
     """The report as the JSON contract of ARCHITECTURE.md section 5 (plus details).
 
@@ -89,18 +102,7 @@ def check_report_dict(report: CheckReport) -> dict[str, Any]:
             {"id": r.id, "kind": r.kind, "figures": list(r.figures), "status": r.status}
             for r in report.relations
         ],
-        "culprits": [
-            {
-                "figures": list(c.figures),
-                "cost": round(c.cost, 3),
-                "moves": [
-                    {"id": fid, "value": value, "steps": round(steps, 3)}
-                    for fid, value, steps in c.moves
-                ],
-                "trailing_zero_figures": list(c.trailing_zero_figures),
-            }
-            for c in report.culprits
-        ],
+        "culprits": [_culprit_dict(c) for c in report.culprits],
         "derived": [
             {
                 "id": d.id,
@@ -117,17 +119,7 @@ def check_report_dict(report: CheckReport) -> dict[str, Any]:
             {
                 "id": d.id,
                 "figures": list(d.figures),
-                "culprits": [
-                    {
-                        "figures": list(c.figures),
-                        "cost": round(c.cost, 3),
-                        "moves": [
-                            {"id": fid, "value": value, "steps": round(steps, 3)}
-                            for fid, value, steps in c.moves
-                        ],
-                    }
-                    for c in d.culprits
-                ],
+                "culprits": [_culprit_dict(c) for c in d.culprits],
                 "explanations": [
                     {
                         "kind": e.kind,
