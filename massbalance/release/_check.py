@@ -156,7 +156,9 @@ def check_release(
         )
 
     cheapest = frozenset(culprits[0].figures) if culprits else frozenset()
-    others = {f for c in culprits[1:] for f in c.figures} - cheapest
+    # suspect: in another culprit set, release-wide or of one disagreement
+    each = [c for g in (diagnosis.groups if diagnosis else []) for c in g.culprits]
+    others = {f for c in [*culprits[1:], *each] for f in c.figures} - cheapest
     if verdict == "inconsistent" and not culprits:
         others = {f for c in conflicts for f in c}
     with_implied = verdict == "consistent" or bool(culprits)
