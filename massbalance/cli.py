@@ -98,6 +98,13 @@ def _add_check(subparsers: _Subparsers) -> None:
         help="largest culprit set searched for, per disagreement (default 3, at most 8)",
     )
     parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="budget for the culprit search and explanations; exit 3 when it runs out",
+    )
+    parser.add_argument(
         "--details",
         action="store_true",
         help="text and Markdown: add the proof and every relation",
@@ -113,6 +120,10 @@ def _add_check(subparsers: _Subparsers) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
+    if args.timeout is not None and not args.timeout > 0:
+        raise InputError(
+            f"--timeout {args.timeout}: must be a positive number of seconds"
+        )
     if not 1 <= args.max_culprits <= MAX_CULPRITS:
         raise InputError(
             f"--max-culprits {args.max_culprits}: must be between 1 and {MAX_CULPRITS}"
@@ -125,11 +136,14 @@ def _run_check(args: argparse.Namespace) -> int:
             rounding=args.rounding,
             trailing_zeros=args.trailing_zeros,
             max_culprits=args.max_culprits,
+            timeout=args.timeout,
         )
     except MassBalanceError as err:
         raise type(err)(f"{args.file}: {err.message}", err.where, err.value) from err
     text = render_check(report, args.format, details=args.details, summary=args.summary)
     emit(args, text, inputs=[args.file])
+    if report.timed_out:
+        return EXIT_SOLVER
     return {"consistent": EXIT_OK, "inconsistent": EXIT_DISAGREE}.get(
         report.verdict, EXIT_SOLVER
     )

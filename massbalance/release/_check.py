@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 
 from ..figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS, Rounding, TrailingZeros
@@ -64,6 +65,7 @@ def check_release(
     trailing_zeros: TrailingZeros = "significant",
     max_culprits: int = 3,
     explain: bool = True,
+    timeout: float | None = None,
 ) -> CheckReport:
     """Check that the figures of a release can all be true at once.
 
@@ -81,6 +83,10 @@ def check_release(
     explain : bool
         Test the explanations of each disagreement (truncation, day counts,
         slips of the pen); each reported one has a verified witness.
+    timeout : float, optional
+        A budget in seconds for the culprit search and the explanations,
+        checked between tests: when it runs out they stop, the verdict (a
+        proof or a witness) stands, and :attr:`CheckReport.timed_out` is set.
 
     Returns
     -------
@@ -107,6 +113,11 @@ def check_release(
         raise ValueError(
             f"max_culprits must be between 1 and {MAX_CULPRITS}, got {max_culprits!r}"
         )
+    if timeout is not None and not timeout > 0:
+        raise ValueError(
+            f"timeout must be a positive number of seconds, got {timeout!r}"
+        )
+    deadline = math.inf if timeout is None else time.monotonic() + timeout
     problem = build_problem(release)
     bounds, steps = _figure_bounds(problem, rounding, trailing_zeros)
     hints = {
@@ -180,6 +191,11 @@ def check_release(
         )
         for fid in problem.bindings
     ]
+    # with no release-wide culprit set, the figures of the conflicts found:
+    # releasing them all lets the rest hold (that ended the search for them),
+    # so a relation outside them cannot fail on its own
+    complete = diagnosis is not None and diagnosis.complete
+    covered = frozenset(f for c in conflicts for f in c) if complete else frozenset()
     by_node: dict[int, str] = {}  # a node's first figure, for the arithmetic
     for fid, binding in problem.bindings.items():
         by_node.setdefault(binding.node, fid)
@@ -189,7 +205,7 @@ def check_release(
             kind=relation.kind,
             figures=relation.figures,
             status="violated"
-            if _may_fail(relation.figures, verdict, cheapest)
+            if _may_fail(relation.figures, verdict, cheapest or covered)
             and _violated(solver, relation.figures)
             else "ok",
             arithmetic=None
@@ -226,6 +242,7 @@ def check_release(
             [(f"D{k}", g.figures, g.others) for k, g in enumerate(groups, start=1)],
             rounding,
             trailing_zeros,
+            deadline,
         )
         if explain and groups
         else {}
@@ -246,6 +263,12 @@ def check_release(
     if outcome.witness:
         names = problem.graph.names
         witness = {names[v]: x for v, x in outcome.witness.items() if names[v]}
+    timed_out = time.monotonic() > deadline
+    if timed_out:
+        notes.append(
+            "the time budget ran out: culprit sets and explanations are those "
+            "found within it"
+        )
     return CheckReport(
         verdict=verdict,
         rounding=rounding,
@@ -257,6 +280,7 @@ def check_release(
         derived=tuple(derived),
         conflicts=explained,
         disagreements=found,
+        timed_out=timed_out,
         notes=tuple(notes),
         issuer=release.issuer,
         title=release.title,

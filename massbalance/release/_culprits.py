@@ -10,6 +10,8 @@ hitting-set search); :func:`rank` costs and sorts them.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Sequence
 
 from ..figures import TrailingZeros
@@ -203,6 +205,7 @@ def search_culprits(
     *,
     base: frozenset[str] = frozenset(),
     bisections: int = 0,
+    deadline: float = math.inf,
 ) -> tuple[list[frozenset[str]], list[frozenset[str]], list[frozenset[str]]]:
     """Implicit hitting-set search for the smallest culprit sets.
 
@@ -215,6 +218,8 @@ def search_culprits(
     component): at most ``bisections`` are extracted, after which a set that
     fails only so is a dead end like any other; the hitting sets of the
     conflicts known are still all tested, so the sets found stay minimal.
+
+    Past ``deadline`` (:func:`time.monotonic`) it stops with what it has.
 
     Returns (culprit sets, conflicts, sets left undetermined).
     """
@@ -232,6 +237,8 @@ def search_culprits(
             if not pending:
                 break
             for hitting in pending:
+                if time.monotonic() > deadline:
+                    return culprits, conflicts, unknown
                 tested.add(hitting)
                 outcome = solver.test(hitting | base)
                 if outcome.status == "feasible":
@@ -260,6 +267,7 @@ def rank(
     trailing_zeros: TrailingZeros,
     *,
     base: frozenset[str] = frozenset(),
+    deadline: float = math.inf,
 ) -> list[Culprit]:
     """Cost every culprit set and sort them, cheapest first.
 
@@ -268,6 +276,8 @@ def rank(
     """
     culprits = []
     for released in culprit_sets:
+        if time.monotonic() > deadline:
+            break  # the sets costed so far
         result = solver.test(released | base)
         assert result.witness is not None
         assert result.box is not None

@@ -12,6 +12,8 @@ of one set per disagreement, each verified and costed as a whole.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass, field
 
 from ..figures import TrailingZeros
@@ -51,20 +53,27 @@ class Diagnosis:
     groups: list[Group]
     culprits: list[Culprit]
     unknown: list[frozenset[str]]
+    timed_out: bool = False
+    complete: bool = False  #: releasing every conflict's figures lets the rest hold
 
 
-def _all_conflicts(solver: Feasibility, candidates: list[str]) -> list[frozenset[str]]:
-    """Conflicts until releasing every figure of them lets the rest hold."""
+def _all_conflicts(
+    solver: Feasibility, candidates: list[str], deadline: float = math.inf
+) -> tuple[list[frozenset[str]], bool]:
+    """Conflicts until releasing every figure of them lets the rest hold; and
+    whether that point was reached (not the budget's end first)."""
     found: list[frozenset[str]] = []
     for _ in range(MAX_CONFLICTS):
+        if found and time.monotonic() > deadline:
+            return found, False
         covered = frozenset(f for c in found for f in c)
         if found and solver.test(covered).status != "infeasible":
-            break
+            return found, solver.test(covered).status == "feasible"
         extra = conflict(solver, [c for c in candidates if c not in covered])
         if not extra:
             break
         found.append(frozenset(extra))
-    return found
+    return found, False
 
 
 def diagnose(
@@ -73,13 +82,15 @@ def diagnose(
     candidates: list[str],
     max_culprits: int,
     trailing_zeros: TrailingZeros,
+    deadline: float = math.inf,
 ) -> Diagnosis:
     """Split an infeasible release into disagreements and explain each.
 
     ``max_culprits`` is the largest culprit set searched for per
-    disagreement.
+    disagreement; past ``deadline`` (:func:`time.monotonic`) the searches
+    stop with what they found (:attr:`Diagnosis.timed_out`).
     """
-    conflicts = _all_conflicts(solver, candidates)
+    conflicts, complete = _all_conflicts(solver, candidates, deadline)
     # the printings of one quantity (a figure and its ``also``) are one figure:
     # a conflict through either belongs to the same disagreement
     groups = [
@@ -96,6 +107,7 @@ def diagnose(
             [conflicts[i] for i in group.conflicts],
             max_culprits,
             base=group.others,
+            deadline=deadline,
         )
         for c in found:
             if c not in conflicts:
@@ -107,10 +119,15 @@ def diagnose(
     # each set costed with the other disagreements' figures set aside
     for group in groups:
         group.culprits = rank(
-            problem, solver, group.sets, trailing_zeros, base=group.others
+            problem,
+            solver,
+            group.sets,
+            trailing_zeros,
+            base=group.others,
+            deadline=deadline,
         )
     culprits: list[Culprit] = []
-    if all(g.culprits for g in groups):
+    if all(g.culprits for g in groups) and time.monotonic() <= deadline:
         picks = best_combinations(
             [[c.cost for c in g.culprits] for g in groups], _COMBINATIONS
         )
@@ -125,4 +142,6 @@ def diagnose(
         # verified as a whole (disagreements in one component may interact)
         feasible = [c for c in combined if solver.test(c).status == "feasible"]
         culprits = rank(problem, solver, feasible, trailing_zeros)
-    return Diagnosis(conflicts, groups, culprits, unknown)
+    return Diagnosis(
+        conflicts, groups, culprits, unknown, time.monotonic() > deadline, complete
+    )

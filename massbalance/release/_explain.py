@@ -24,6 +24,7 @@ is listed first in each of them, with the ids of all it explains.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
@@ -230,8 +231,10 @@ def explain(
     groups: Iterable[tuple[str, frozenset[str], frozenset[str]]],
     rounding: Rounding,
     trailing_zeros: TrailingZeros,
+    deadline: float = math.inf,
 ) -> dict[str, list[Explanation]]:
-    """The explanations of each disagreement, ranked.
+    """The explanations of each disagreement, ranked (those found by
+    ``deadline``, a :func:`time.monotonic` time).
 
     ``groups``: (id, figures, the other disagreements' figures) each.
     """
@@ -244,6 +247,8 @@ def explain(
             node = solver.figures[fid].node
             if node in tested:  # another printing of a quantity already tried
                 continue
+            if time.monotonic() > deadline:
+                break
             tested.add(node)
             if rounding == "nearest":
                 hit = _truncated(tester, fid, others, trailing_zeros)

@@ -161,6 +161,7 @@ class CheckReport:
     conflicts: tuple[Conflict, ...] = ()
     disagreements: tuple[Disagreement, ...] = ()
     notes: tuple[str, ...] = ()
+    timed_out: bool = False  #: the budget ran out: culprits or explanations partial
     issuer: str = ""
     title: str = ""
     path: str = ""

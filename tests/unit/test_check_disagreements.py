@@ -212,3 +212,24 @@ mass = "10,000 t"
     assert json.loads(render_check(report, "json"))["release"]["issuer"].startswith(
         "Evil\x1b"
     )
+
+
+def test_a_time_budget_stops_the_search_and_keeps_the_proven_verdict(tmp_path, capsys):
+    from massbalance.testing.releases import synthetic_release
+
+    generated, _ = synthetic_release(40, seed=3, errors=10)
+    release = loads_release(generated.text)
+    report = check_release(release, timeout=0.3)
+    assert report.verdict == "inconsistent"  # proved before the budget ran out
+    assert report.timed_out
+    assert any("time budget ran out" in note for note in report.notes)
+    # the budget is checked between tests, not inside the proof or the
+    # relation checks: no bound on the elapsed time is asserted here
+    assert not check_release(read_release(SEED), timeout=60.0).timed_out
+    path = tmp_path / "release.toml"
+    path.write_text(generated.text, encoding="utf-8")
+    assert main(["check", str(path), "--timeout", "0.3", "--summary"]) == 3
+    assert "time budget ran out" in capsys.readouterr().out
+    assert main(["check", str(path), "--timeout", "-1"]) == 2
+    with pytest.raises(ValueError, match="positive"):
+        check_release(release, timeout=0)
