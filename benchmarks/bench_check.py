@@ -164,5 +164,69 @@ def main() -> None:
         )
 
 
+_FAULTS_TIMER = """
+import statistics, sys, time
+from massbalance.io import loads_release, read_release
+from massbalance.release import check_release
+from massbalance.testing.releases import synthetic_release
+seed = read_release(sys.argv[1])
+check_release(seed)
+walls = []
+for _ in range(11):
+    start = time.perf_counter()
+    check_release(seed)
+    walls.append(time.perf_counter() - start)
+generated, moved = synthetic_release(40, seed=3, errors=10)
+big = loads_release(generated.text)
+start = time.perf_counter()
+report = check_release(big)
+faults = time.perf_counter() - start
+groups = len(getattr(report, "disagreements", ()))
+own = sum(
+    1
+    for fid in moved
+    for d in getattr(report, "disagreements", ())
+    if fid in d.figures and any(fid in c.figures for c in d.culprits)
+)
+print(statistics.median(walls), faults, groups, own, len(report.culprits))
+"""
+
+
+def disagreements_bench(baseline: Path | None) -> None:
+    """The seed with its explanations, and 40 quarters with 10 planted faults
+    (each fault its own disagreement, its figure among that one's culprit
+    sets), here and in ``baseline``, each in a fresh process."""
+    print()
+    print(
+        "| package | seed, median | 40 quarters, 10 faults | disagreements "
+        "| faults in their own culprits | release-wide sets |"
+    )
+    print("|---|---|---|---|---|---|")
+    for name, package in (("baseline", baseline), ("this checkout", ROOT)):
+        if package is None:
+            continue
+        env = {**os.environ, "PYTHONPATH": str(package)}
+        out = subprocess.run(
+            [sys.executable, "-c", _FAULTS_TIMER, str(SEED)],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            cwd=package,
+        )
+        median, faults, groups, own, sets = out.stdout.split()
+        print(
+            f"| {name} | {float(median):.4f} s | {float(faults):.2f} s | {groups} "
+            f"| {own} of 10 | {sets} |"
+        )
+
+
 if __name__ == "__main__":
-    main()
+    if "--disagreements" in sys.argv:
+        sys.argv.remove("--disagreements")
+        base = None
+        if "--baseline" in sys.argv:
+            base = Path(sys.argv[sys.argv.index("--baseline") + 1])
+        disagreements_bench(base)
+    else:
+        main()

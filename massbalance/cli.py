@@ -24,7 +24,7 @@ from . import __version__
 from .errors import InputError, MassBalanceError
 from .figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS
 from .io import read_release
-from .release import check_release
+from .release import MAX_CULPRITS, check_release
 from .report import BALANCE_FORMATS, RECONCILE_FORMATS, REPORT_FORMATS, render_check
 
 __all__ = ["main"]
@@ -108,7 +108,24 @@ def _add_check(subparsers: _Subparsers) -> None:
         type=int,
         default=3,
         metavar="N",
-        help="largest culprit set searched for (default 3)",
+        help="largest culprit set searched for, per disagreement (default 3, at most 8)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="budget for the culprit search and explanations; exit 3 when it runs out",
+    )
+    parser.add_argument(
+        "--details",
+        action="store_true",
+        help="text and Markdown: add the proof and every relation",
+    )
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="text and Markdown: the verdict and one line per disagreement",
     )
     parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
     parser.add_argument(
@@ -119,8 +136,15 @@ def _add_check(subparsers: _Subparsers) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    if args.max_culprits < 1:
-        raise InputError(f"--max-culprits {args.max_culprits}: must be at least 1")
+    if args.timeout is not None and not args.timeout > 0:
+        raise InputError(
+            f"--timeout {args.timeout}: must be a positive number of seconds"
+        )
+    if not 1 <= args.max_culprits <= MAX_CULPRITS:
+        raise InputError(
+            f"--max-culprits {args.max_culprits}: must be between 1 and {MAX_CULPRITS}"
+            " (the culprit search grows combinatorially with it)"
+        )
     release = _load_release(args)
     try:
         report = check_release(
@@ -128,10 +152,14 @@ def _run_check(args: argparse.Namespace) -> int:
             rounding=args.rounding,
             trailing_zeros=args.trailing_zeros,
             max_culprits=args.max_culprits,
+            timeout=args.timeout,
         )
     except MassBalanceError as err:
         raise type(err)(f"{args.file}: {err.message}", err.where, err.value) from err
-    emit(args, render_check(report, args.format), inputs=[args.file])
+    text = render_check(report, args.format, details=args.details, summary=args.summary)
+    emit(args, text, inputs=[args.file])
+    if report.timed_out:
+        return EXIT_SOLVER
     return {"consistent": EXIT_OK, "inconsistent": EXIT_DISAGREE}.get(
         report.verdict, EXIT_SOLVER
     )

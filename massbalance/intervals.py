@@ -309,9 +309,12 @@ class Graph:
             if k == _CONST:
                 out[i] = offset[i]
             elif k == _SUM:
-                out[i] = offset[i] + sum(
-                    c * out[a] for c, a in zip(coef[i], args[i], strict=True)
-                )
+                # left to right from 0.0, as the compiled kernels add (the
+                # built-in sum is compensated from Python 3.12)
+                total = 0.0
+                for c, a in zip(coef[i], args[i], strict=True):
+                    total += c * out[a]
+                out[i] = offset[i] + total
             elif k == _MUL:
                 out[i] = out[args[i][0]] * out[args[i][1]]
             else:

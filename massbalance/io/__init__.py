@@ -7,15 +7,15 @@ when called.
 
 from __future__ import annotations
 
-from .draft import draft_release
-from .plant import PlantData, read_plant
-from .release import loads_release, read_release
-from .release_estimate import (
+from ..release import (
     DerivedEstimate,
     FigureEstimate,
     ReleaseEstimate,
     estimate_release,
 )
+from .draft import draft_release
+from .plant import PlantData, read_plant
+from .release import loads_release, read_release
 from .tables import (
     forecast_to_frame,
     read_streams_csv,

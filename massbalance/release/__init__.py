@@ -13,32 +13,51 @@ model, the constraint builder, the solver and the check are each one concept.
 from __future__ import annotations
 
 from ._build import Problem, build_problem
-from ._check import check_release
+from ._check import MAX_CULPRITS, check_release
+from ._estimate import (
+    DerivedEstimate,
+    FigureEstimate,
+    ReleaseEstimate,
+    estimate_release,
+)
 from ._model import Change, Equivalent, MetalFigure, Period, Release, StreamSpec, Total
 from ._result import (
+    Arithmetic,
     CheckReport,
     Conflict,
     Culprit,
     DerivedResult,
+    Disagreement,
+    Explanation,
     FigureResult,
     RelationResult,
+    Term,
 )
 
 __all__ = [
+    "MAX_CULPRITS",
+    "Arithmetic",
     "Change",
     "CheckReport",
     "Conflict",
     "Culprit",
+    "DerivedEstimate",
     "DerivedResult",
+    "Disagreement",
     "Equivalent",
+    "Explanation",
+    "FigureEstimate",
     "FigureResult",
     "MetalFigure",
     "Period",
     "Problem",
     "RelationResult",
     "Release",
+    "ReleaseEstimate",
     "StreamSpec",
+    "Term",
     "Total",
     "build_problem",
     "check_release",
+    "estimate_release",
 ]

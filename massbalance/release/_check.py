@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable
 
 from ..figures import (
@@ -14,21 +15,29 @@ from ..figures import (
 )
 from ..intervals import Bound, Op, hull
 from ._build import Problem, build_problem
+from ._disagreements import Diagnosis, diagnose
+from ._explain import explain as explain_groups
+from ._feasibility import Feasibility
+from ._implied import implied as implied_ranges
+from ._implied import to_printed
 from ._model import Release
 from ._result import (
+    Arithmetic,
     CheckReport,
     Conflict,
     Culprit,
     DerivedResult,
+    Disagreement,
     FigureResult,
     RelationResult,
+    Term,
     Verdict,
 )
-from ._solver import Feasibility
 
-__all__ = ["check_release"]
+__all__ = ["MAX_CULPRITS", "check_release"]
 
-_MAX_CONFLICTS = 200
+#: the largest ``max_culprits``: the culprit search grows combinatorially
+MAX_CULPRITS = 8
 
 
 def _figure_bounds(
@@ -55,71 +64,14 @@ def _related(solver: Feasibility) -> set[str]:
     return {f for keys in solver.figures_of.values() if len(keys) > 1 for f in keys}
 
 
-def _hitting_sets(conflicts: list[frozenset[str]], size: int) -> list[frozenset[str]]:
-    """Minimal hitting sets of ``conflicts`` with exactly ``size`` elements."""
-    found: set[frozenset[str]] = set()
-
-    def grow(current: frozenset[str]) -> None:
-        unhit = next((c for c in conflicts if not (c & current)), None)
-        if unhit is None:
-            if len(current) == size and all(
-                any(not (c & (current - {x})) for c in conflicts) for x in current
-            ):
-                found.add(current)
-            return
-        if len(current) >= size:
-            return
-        for item in sorted(unhit):
-            grow(current | {item})
-
-    grow(frozenset())
-    return sorted(found, key=sorted)
-
-
-def _search_culprits(
-    solver: Feasibility,
-    candidates: list[str],
-    first_conflict: list[str],
-    max_size: int,
-) -> tuple[list[frozenset[str]], list[frozenset[str]], list[frozenset[str]]]:
-    """Implicit hitting-set search for the smallest culprit sets.
-
-    Returns (culprit sets, conflicts, sets left undetermined).
-    """
-    conflicts = [frozenset(first_conflict)]
-    culprits: list[frozenset[str]] = []
-    unknown: list[frozenset[str]] = []
-    tested: set[frozenset[str]] = set()
-    for size in range(1, max_size + 1):
-        while len(conflicts) < _MAX_CONFLICTS:
-            pending = [h for h in _hitting_sets(conflicts, size) if h not in tested]
-            if not pending:
-                break
-            for hitting in pending:
-                tested.add(hitting)
-                outcome = solver.test(hitting)
-                if outcome.status == "feasible":
-                    culprits.append(hitting)
-                    continue
-                if outcome.status == "unknown":
-                    unknown.append(hitting)
-                    continue
-                rest = [c for c in candidates if c not in hitting]
-                conflict = solver.conflict(rest)
-                if conflict and frozenset(conflict) not in conflicts:
-                    conflicts.append(frozenset(conflict))
-                    break
-        if culprits:
-            break
-    return culprits, conflicts, unknown
-
-
 def check_release(
     release: Release,
     *,
     rounding: Rounding | None = None,
     trailing_zeros: TrailingZeros = "significant",
     max_culprits: int = 3,
+    explain: bool = True,
+    timeout: float | None = None,
 ) -> CheckReport:
     """Check that the figures of a release can all be true at once.
 
@@ -132,7 +84,15 @@ def check_release(
     trailing_zeros : {"significant", "ambiguous"}
         Read ``"1,200 t"`` as printed to 1 t, or take the widest reading (100 t).
     max_culprits : int
-        The largest culprit set searched for.
+        The largest culprit set searched for, per disagreement (at most
+        :data:`MAX_CULPRITS`).
+    explain : bool
+        Test the explanations of each disagreement (truncation, day counts,
+        slips of the pen); each reported one has a verified witness.
+    timeout : float, optional
+        A budget in seconds for the culprit search and the explanations,
+        checked between tests: when it runs out they stop, the verdict (a
+        proof or a witness) stands, and :attr:`CheckReport.timed_out` is set.
 
     Returns
     -------
@@ -155,6 +115,15 @@ def check_release(
         raise ValueError(
             f"trailing_zeros must be one of {TRAILING_ZEROS_READINGS}, got {trailing_zeros!r}"
         )
+    if not 1 <= max_culprits <= MAX_CULPRITS:
+        raise ValueError(
+            f"max_culprits must be between 1 and {MAX_CULPRITS}, got {max_culprits!r}"
+        )
+    if timeout is not None and not timeout > 0:
+        raise ValueError(
+            f"timeout must be a positive number of seconds, got {timeout!r}"
+        )
+    deadline = math.inf if timeout is None else time.monotonic() + timeout
     problem = build_problem(release)
     bounds, steps = _figure_bounds(problem, rounding, trailing_zeros)
     hints = {
@@ -169,30 +138,28 @@ def check_release(
 
     outcome = solver.test(frozenset())
     verdict: Verdict
-    culprit_sets: list[frozenset[str]] = []
+    culprits: list[Culprit] = []
+    diagnosis: Diagnosis | None = None
     conflicts: list[frozenset[str]] = []
     unknown: list[frozenset[str]] = []
     if outcome.status == "feasible":
         verdict = "consistent"
     elif outcome.status == "infeasible":
         verdict = "inconsistent"
-        first = solver.conflict(candidates)
-        culprit_sets, conflicts, unknown = _search_culprits(
-            solver, candidates, first, max_culprits
-        )
-        # every independent disagreement, not only those the search needed
-        for _ in range(_MAX_CONFLICTS):
-            covered = frozenset(f for c in conflicts for f in c)
-            if solver.test(covered).status != "infeasible":
-                break
-            extra = solver.conflict([c for c in candidates if c not in covered])
-            if not extra:
-                break
-            conflicts.append(frozenset(extra))
-        if not culprit_sets:
+        diagnosis = diagnose(problem, solver, candidates, max_culprits, trailing_zeros)
+        conflicts = diagnosis.conflicts
+        unknown = diagnosis.unknown
+        culprits = diagnosis.culprits
+        for k, group in enumerate(diagnosis.groups, start=1):
+            if not group.culprits:
+                notes.append(
+                    f"D{k}: no set of {max_culprits} figures or fewer explains "
+                    "this disagreement; try --max-culprits"
+                )
+        if not culprits and all(g.culprits for g in diagnosis.groups):
             notes.append(
-                f"no set of {max_culprits} figures or fewer explains the disagreement; "
-                "try --max-culprits"
+                "no combination of the disagreements' culprit sets lets every "
+                "other figure hold: they interact through unprinted quantities"
             )
     else:
         verdict = "undetermined"
@@ -205,13 +172,14 @@ def check_release(
             f"{len(unknown)} candidate culprit set(s) could be neither confirmed nor refuted"
         )
 
-    culprits = _rank(problem, solver, culprit_sets, trailing_zeros)
     cheapest = frozenset(culprits[0].figures) if culprits else frozenset()
-    others = {f for c in culprits[1:] for f in c.figures} - cheapest
+    # suspect: in another culprit set, release-wide or of one disagreement
+    each = [c for g in (diagnosis.groups if diagnosis else []) for c in g.culprits]
+    others = {f for c in [*culprits[1:], *each] for f in c.figures} - cheapest
     if verdict == "inconsistent" and not culprits:
         others = {f for c in conflicts for f in c}
     with_implied = verdict == "consistent" or bool(culprits)
-    implied = solver.implied(cheapest, problem.bindings) if with_implied else {}
+    implied = implied_ranges(solver, cheapest, problem.bindings) if with_implied else {}
     figures = [
         _figure_result(
             problem,
@@ -230,6 +198,11 @@ def check_release(
         for fid in problem.bindings
     ]
     figures += [_nil_result(figure, kind) for figure, kind in problem.nil]
+    # with no release-wide culprit set, the figures of the conflicts found:
+    # releasing them all lets the rest hold (that ended the search for them),
+    # so a relation outside them cannot fail on its own
+    complete = diagnosis is not None and diagnosis.complete
+    covered = frozenset(f for c in conflicts for f in c) if complete else frozenset()
     by_node: dict[int, str] = {}  # a node's first figure, for the arithmetic
     for fid, binding in problem.bindings.items():
         by_node.setdefault(binding.node, fid)
@@ -239,10 +212,10 @@ def check_release(
             kind=relation.kind,
             figures=relation.figures,
             status="violated"
-            if _may_fail(relation.figures, verdict, cheapest)
+            if _may_fail(relation.figures, verdict, cheapest or covered)
             and _violated(solver, relation.figures)
             else "ok",
-            arithmetic=""
+            arithmetic=None
             if relation.kind in ("balance", "total", "duplicate")
             else _arithmetic(
                 problem, by_node, relation.nodes[0], solver, relation.figures
@@ -257,20 +230,52 @@ def check_release(
     if repaired is not None:
         for item in problem.derived:
             enclosure = hull(problem.graph, repaired, item.node)
-            interval = _to_printed(enclosure, item.factor)
+            interval = to_printed(enclosure, item.factor)
             derived.append(DerivedResult(item.id, interval, item.unit_label))
 
-    explained = tuple(
-        Conflict(
-            tuple(sorted(c)),
-            _explain(problem, solver, c, cheapest, rounding, trailing_zeros),
+    explained = tuple(_conflict(problem, solver, c, cheapest) for c in conflicts)
+    violated = [r for r in relations if r.status == "violated"]
+    groups = diagnosis.groups if diagnosis else []
+    # a violated relation belongs to the disagreement holding most of its figures
+    home = {
+        r.id: max(groups, key=lambda g: len(g.figures & set(r.figures)))
+        for r in violated
+        if any(not g.figures.isdisjoint(r.figures) for g in groups)
+    }
+    explanations = (
+        explain_groups(
+            problem,
+            solver,
+            [(f"D{k}", g.figures, g.others) for k, g in enumerate(groups, start=1)],
+            rounding,
+            trailing_zeros,
+            deadline,
         )
-        for c in conflicts
+        if explain and groups
+        else {}
+    )
+    found = tuple(
+        Disagreement(
+            id=f"D{k}",
+            figures=tuple(sorted(group.figures)),
+            conflicts=tuple(group.conflicts),
+            culprits=tuple(group.culprits),
+            relations=tuple(r.id for r in violated if home.get(r.id) is group),
+            exceeded=not group.culprits,
+            explanations=tuple(explanations.get(f"D{k}", ())),
+        )
+        for k, group in enumerate(groups, start=1)
     )
     witness = {}
     if outcome.witness:
         names = problem.graph.names
         witness = {names[v]: x for v, x in outcome.witness.items() if names[v]}
+    timed_out = time.monotonic() > deadline
+    if timed_out:
+        notes.append(
+            "the time budget ran out: culprit sets and explanations are those "
+            "found within it"
+        )
     return CheckReport(
         verdict=verdict,
         rounding=rounding,
@@ -281,47 +286,14 @@ def check_release(
         culprits=tuple(culprits),
         derived=tuple(derived),
         conflicts=explained,
+        disagreements=found,
+        timed_out=timed_out,
         notes=tuple(notes),
         issuer=release.issuer,
         title=release.title,
         path=release.path,
         witness=witness,
     )
-
-
-def _rank(
-    problem: Problem,
-    solver: Feasibility,
-    culprit_sets: list[frozenset[str]],
-    trailing_zeros: TrailingZeros,
-) -> list[Culprit]:
-    """Cost every culprit set and sort them, cheapest first."""
-    culprits = []
-    for released in culprit_sets:
-        result = solver.test(released)
-        assert result.witness is not None
-        assert result.box is not None
-        cost, moves = solver.cost(released, result.witness, result.box)
-        on_zeros = tuple(
-            f
-            for f in sorted(released)
-            if problem.bindings[f].figure.trailing_zeros
-            and trailing_zeros == "significant"
-        )
-        culprits.append(
-            Culprit(
-                figures=tuple(sorted(released)),
-                cost=cost,
-                moves=tuple(
-                    (f, value / problem.bindings[f].factor, steps_out)
-                    for f, (value, steps_out) in sorted(moves.items())
-                ),
-                trailing_zero_figures=on_zeros,
-            )
-        )
-    # costs equal to a millionth of a step are a tie (the precision of the
-    # lower-bound pins), settled by the figures' ids
-    return sorted(culprits, key=lambda c: (round(c.cost, 6), c.figures))
 
 
 def _figure_result(
@@ -340,7 +312,7 @@ def _figure_result(
     lo, hi = figure.interval(rounding, trailing_zeros)
     implied = None
     if enclosure is not None:
-        implied = _to_printed(enclosure, binding.factor)
+        implied = to_printed(enclosure, binding.factor)
         if status == "ok" and enclosure[1] == math.inf and enclosure[0] <= 0.0:
             status = "unchecked"  # the others leave it free (a change to an
             # unprinted quantity, a mass bounded by nothing printed)
@@ -396,63 +368,51 @@ def _violated(solver: Feasibility, figures: Iterable[str]) -> bool:
     return len(local) > 1 and solver.proved_empty(solver.local(local), branch=False)
 
 
-def _to_printed(interval: tuple[float, float], factor: float) -> tuple[float, float]:
-    """A canonical enclosure in printed units, rounded outward (never below 0 if
-    it was not)."""
-    lo, hi = interval[0] / factor, interval[1] / factor
-    widened = math.nextafter(lo - abs(lo) * 1e-13, -math.inf)
-    lo = max(widened, 0.0) if interval[0] >= 0.0 else widened
-    hi = math.nextafter(hi + abs(hi) * 1e-13, math.inf)
-    return lo, hi
-
-
 def _arithmetic(
     problem: Problem,
     by_node: dict[int, str],
     node: int,
     solver: Feasibility,
     figures: Iterable[str],
-) -> str:
-    """The relation written with printed values, evaluated at them, and the
+) -> Arithmetic | None:
+    """The relation with printed values put in, evaluated at them, and the
     range its other figures allow within their rounding (``by_node``: each
     bound node's first figure)."""
     graph = problem.graph
     point: dict[int, float] = {}
     missing = False
 
-    def text(n: int, top: bool) -> str:
+    def term(n: int, top: bool) -> Term:
         nonlocal missing
         if not top and n in by_node:
             binding = problem.bindings[by_node[n]]
-            point_value = float(binding.figure.number) * binding.factor
             if graph.kind[n] == Op.VAR:
-                point[n] = point_value
-            return binding.figure.text
+                point[n] = float(binding.figure.number) * binding.factor
+            return Term("figure", ref=by_node[n])
         kind = graph.kind[n]
         if kind == Op.VAR:
             missing = True
-            return graph.names[n]
+            return Term("name", ref=graph.names[n])
         if kind == Op.CONST:
-            return f"{graph.offset[n]:g} d"  # constants are calendar days
+            return Term("days", value=graph.offset[n])  # constants are calendar days
         args = graph.args[n]
         if kind == Op.SUM:
-            parts = []
-            for c, a in zip(graph.coef[n], args, strict=True):
-                term = text(a, False)
-                parts.append(
-                    term if c == 1.0 else f"-{term}" if c == -1.0 else f"{c:g} x {term}"
-                )
-            body = " + ".join(parts).replace("+ -", "- ")
-            if graph.offset[n]:
-                body += f" {graph.offset[n]:+g}"
-            return f"({body})" if len(parts) > 1 or graph.offset[n] else body
-        left, right = text(args[0], False), text(args[1], False)
-        return f"{left} x {right}" if kind == Op.MUL else f"{left} / ({right})"
+            return Term(
+                "sum",
+                value=graph.offset[n],
+                coefs=tuple(graph.coef[n]),
+                args=tuple(term(a, False) for a in args),
+            )
+        op = "mul" if kind == Op.MUL else "div"
+        return Term(op, args=(term(args[0], False), term(args[1], False)))
 
-    expression = text(node, True)
-    if missing or node not in by_node:
-        return expression
-    binding = problem.bindings[by_node[node]]
+    if node not in by_node:
+        return None
+    expression = term(node, True)
+    fid = by_node[node]
+    if missing:
+        return Arithmetic(fid, expression)
+    binding = problem.bindings[fid]
     # evaluate with figures at their printed values, keeping bound sub-nodes at theirs
     values: dict[int, float] = {}
     for n in graph.subtree([node]):
@@ -464,76 +424,41 @@ def _arithmetic(
         elif graph.kind[n] == Op.CONST:
             values[n] = graph.offset[n]
         elif graph.kind[n] == Op.SUM:
-            values[n] = graph.offset[n] + sum(
-                c * values[a] for c, a in zip(graph.coef[n], graph.args[n], strict=True)
-            )
+            total = 0.0
+            for c, a in zip(graph.coef[n], graph.args[n], strict=True):
+                total += c * values[a]
+            values[n] = graph.offset[n] + total
         elif graph.kind[n] == Op.MUL:
             values[n] = values[graph.args[n][0]] * values[graph.args[n][1]]
         else:
             den = values[graph.args[n][1]]
             values[n] = values[graph.args[n][0]] / den if den else math.inf
     result = values[node] / binding.factor
-    unit = binding.figure.unit_label
-    line = f"{expression} = {_fmt(result)} {unit}"
     others = [f for f in figures if problem.bindings[f].node != node]
     box = solver.propagate(solver.local(others)) if others else None
+    span = None
     if box is not None:
-        lo, hi = _to_printed(hull(problem.graph, box, node), binding.factor)
+        lo, hi = to_printed(hull(problem.graph, box, node), binding.factor)
         if math.isfinite(lo) and math.isfinite(hi):
-            line += (
-                f" at the printed values, {_fmt(lo, -1)}-{_fmt(hi, 1)} {unit}"
-                " within their rounding"
-            )
-    return f"{line} (printed {binding.figure.text})"
+            span = (lo, hi)
+    return Arithmetic(fid, expression, result, span)
 
 
-def _fmt(x: float, outward: int = 0) -> str:
-    """A number for a sentence; ``outward`` -1 or 1 rounds a bound down or up."""
-    if not math.isfinite(x):
-        return str(x)
-    magnitude = abs(x)
-    if magnitude >= 1000:
-        decimals = 0
-    elif magnitude >= 10:
-        decimals = 2
-    else:
-        decimals = 3 - math.floor(math.log10(magnitude)) if magnitude > 0 else 0
-    if outward:  # one more digit, so that rounding outward costs little
-        decimals += 1 if magnitude < 1000 else 0
-        scale = 10.0**decimals
-        rounder = math.floor if outward < 0 else math.ceil
-        x = rounder(x * scale - outward * 1e-9) / scale
-    return f"{x:,.{max(decimals, 0)}f}"
-
-
-def _explain(
+def _conflict(
     problem: Problem,
     solver: Feasibility,
     conflict: Iterable[str],
     cheapest: frozenset[str],
-    rounding: Rounding,
-    trailing_zeros: TrailingZeros,
-) -> tuple[str, ...]:
-    """Why the figures of a conflict cannot all hold, in the printed units."""
+) -> Conflict:
+    """A conflict, with the range its other members imply for one of them
+    (in the printed units)."""
     members = sorted(conflict)
     if not members:
-        return ("proved by bisection; no smaller set of figures could be isolated",)
-    lines = []
-    for fid in members:
-        figure = problem.bindings[fid].figure
-        lo, hi = figure.interval(rounding, trailing_zeros)
-        lines.append(f"{fid} = {figure.text}, so in [{lo}, {hi}] {figure.unit_label}")
+        return Conflict(())
     focus = next((f for f in members if f in cheapest), members[0])
     binding = problem.bindings[focus]
     box = solver.propagate(solver.only([f for f in members if f != focus]))
+    needed = None
     if box is not None:
-        lo_c, hi_c = hull(problem.graph, box, binding.node)
-        need_lo, need_hi = _to_printed((lo_c, hi_c), binding.factor)
-        exponent = binding.figure.effective_step(trailing_zeros).normalize().as_tuple()
-        digits = max(0, -int(exponent.exponent)) + 2
-        lines.append(
-            f"from the others, {focus} must lie in "
-            f"[{need_lo:,.{digits}f}, {need_hi:,.{digits}f}] "
-            f"{binding.figure.unit_label}, outside what {binding.figure.text} allows"
-        )
-    return tuple(lines)
+        needed = to_printed(hull(problem.graph, box, binding.node), binding.factor)
+    return Conflict(tuple(members), focus, needed)

@@ -11,14 +11,22 @@ out once, as the body of two Python functions, and compiles them:
   written.
 
 The values are bit for bit those of :meth:`massbalance.intervals.Graph.evaluate`
-(the same operations in the same order), so a witness found with a kernel
-verifies exactly as it did before.
+(the same operations in the same order: a sum is added up left to right from
+``0.0`` in both, never with the built-in ``sum``, which is compensated from
+Python 3.12), so a witness found with a kernel verifies exactly as it did.
+
+The generated source is registered with :mod:`linecache` under a file name of
+its own (as attrs does for the methods it writes, ``_linecache_and_compile``
+in ``attr/_make.py``), so tracebacks and pdb show the kernel's lines.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import linecache
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -29,6 +37,9 @@ from ..intervals import Graph, Op
 __all__ = ["Kernel"]
 
 _Floats = npt.NDArray[np.float64]
+
+_LINECACHE_LIMIT = 256  #: kernel sources kept in linecache at most
+_registered: OrderedDict[str, None] = OrderedDict()
 
 
 def _literal(x: float) -> str:
@@ -104,8 +115,26 @@ def _compile(source: str, name: str) -> Callable[..., object]:
         "_nan": math.nan,
         "_copysign": math.copysign,
     }
-    exec(compile(source, f"<massbalance kernel: {name}>", "exec"), namespace)
+    filename = _register(source, name)
+    exec(compile(source, filename, "exec"), namespace)
     return namespace[name]  # type: ignore[return-value]
+
+
+def _register(source: str, name: str) -> str:
+    """Put ``source`` in :mod:`linecache` under a name of its own; return the name.
+
+    The name carries a digest of the source, so one name is one source; the
+    oldest of more than ``_LINECACHE_LIMIT`` sources are dropped again.
+    """
+    digest = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()[:16]
+    filename = f"<massbalance kernel {name} {digest}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    _registered[filename] = None
+    _registered.move_to_end(filename)
+    while len(_registered) > _LINECACHE_LIMIT:
+        old, _ = _registered.popitem(last=False)
+        linecache.cache.pop(old, None)
+    return filename
 
 
 def _generate(

@@ -11,24 +11,51 @@ bound and the best point reached.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from ..intervals import Bound, Box, Op, hull, propagate
+from ..intervals import Bound, Box, Graph, Op, hull, propagate
 from ._numeric import aim_margin, midpoint, scale_of
-
-if TYPE_CHECKING:
-    from ._solver import Feasibility
 
 __all__ = ["least_move"]
 
+#: ``(bounds, box, starts, *, quick) -> verified point or None``
+WitnessFn = Callable[..., "dict[int, float] | None"]
+#: ``(point, bounds) -> whether every bound holds at point``
+VerifyFn = Callable[[dict[int, float], Sequence[Bound]], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What the move search needs of the check: the graph, the steps, and
+    the witness search's two callables."""
+
+    graph: Graph
+    steps: dict[str, float]
+    witness: WitnessFn
+    verify: VerifyFn
+
 
 def least_move(
-    solver: Feasibility, released: frozenset[str], start: dict[int, float], box: Box
+    graph: Graph,
+    active: list[Bound],
+    released: dict[str, Bound],
+    steps: dict[str, float],
+    start: dict[int, float],
+    box: Box,
+    *,
+    witness: WitnessFn,
+    verify: VerifyFn,
 ) -> tuple[float, dict[str, tuple[float, float]]]:
     """Least total move of released figures that all lie in one component.
+
+    ``active`` are the bounds that hold (every other bound of the
+    component), ``released`` the released figures' bounds by id, ``steps``
+    each figure's step; ``witness`` and ``verify`` are the witness search's
+    (:meth:`._witness.WitnessSearch.point` and ``.verify``).
 
     First the lower bound: each released figure at the edge of its own
     enclosure nearest its printed interval (within a millionth of a step); a
@@ -46,10 +73,9 @@ def least_move(
     set's test). Returns the cost and, per released figure, (value, steps
     out) in canonical units.
     """
-    graph = solver.graph
-    active = solver.active(released, {solver.component_of[k] for k in released})
+    solver = _Context(graph, steps, witness, verify)
     keys = sorted(released)
-    moving = [solver.figures[k] for k in keys]
+    moving = [released[k] for k in keys]
     nodes = graph.subtree([b.node for b in active] + [b.node for b in moving])
     variables = [v for v in nodes if graph.kind[v] == Op.VAR]
     lo, hi = box
@@ -109,7 +135,7 @@ def least_move(
 
 
 def _tighten(
-    solver: Feasibility,
+    solver: _Context,
     keys: list[str],
     moving: list[Bound],
     active: list[Bound],
@@ -160,7 +186,7 @@ def _tighten(
 
 
 def _descend(
-    solver: Feasibility,
+    solver: _Context,
     keys: list[str],
     moving: list[Bound],
     active: list[Bound],
@@ -279,7 +305,7 @@ def _descend(
 
 
 def _distances(
-    solver: Feasibility, keys: list[str], moving: list[Bound], values: dict[int, float]
+    solver: _Context, keys: list[str], moving: list[Bound], values: dict[int, float]
 ) -> dict[str, tuple[float, float]]:
     """Each released figure's (value, steps outside its printed interval)."""
     out = {}

@@ -6,12 +6,16 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 __all__ = [
+    "Arithmetic",
     "CheckReport",
     "Conflict",
     "Culprit",
     "DerivedResult",
+    "Disagreement",
+    "Explanation",
     "FigureResult",
     "RelationResult",
+    "Term",
     "Verdict",
 ]
 
@@ -36,6 +40,33 @@ class FigureResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a relation's expression, for a report to write out.
+
+    ``op`` is ``"figure"`` (``ref`` a figure id: its printed value),
+    ``"name"`` (``ref`` an unprinted quantity), ``"days"`` (``value`` calendar
+    days), ``"sum"`` (``value`` the offset plus ``coefs`` times ``args``),
+    ``"mul"`` or ``"div"`` (of the two ``args``).
+    """
+
+    op: str
+    ref: str = ""
+    value: float = 0.0
+    coefs: tuple[float, ...] = ()
+    args: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Arithmetic:
+    """A relation with the printed values put in, as numbers."""
+
+    figure: str  #: the figure the expression computes
+    expression: Term  #: the expression, its figures at their printed values
+    value: float | None = None  #: its value at the printed values [figure's unit]
+    range: Interval | None = None  #: its range over the others' intervals [same]
+
+
+@dataclass(frozen=True, slots=True)
 class RelationResult:
     """One relation between figures."""
 
@@ -43,7 +74,7 @@ class RelationResult:
     kind: str
     figures: tuple[str, ...]
     status: str  #: "ok" or "violated" (its own figures cannot hold together)
-    arithmetic: str = ""  #: the relation with the printed values put in
+    arithmetic: Arithmetic | None = None  #: the relation with the printed values put in
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,8 +91,45 @@ class Culprit:
 class Conflict:
     """A minimal set of figures that cannot all hold: one piece of the proof."""
 
+    figures: tuple[str, ...]  #: empty when bisection proved it but no set was isolated
+    focus: str | None = None  #: the member whose range the others imply
+    needed: Interval | None = None  #: that range [the focus's printed unit]
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a disagreement may have happened: one reading changed, and then a
+    verified witness of the disagreement's figures.
+
+    ``kind`` is ``"truncated"`` (``detail``: ``("truncated",)`` or
+    ``("rounded up",)``), ``"days"`` (``detail``: every day count of the
+    period's kind that fits, the file's count first being the one that does
+    not), ``"digit"`` (``detail``: the printing that fits, as printed, and the
+    slip: ``"changed"``, ``"swapped"``, ``"dropped"``, ``"doubled"`` or
+    ``"shifted"``).
+    """
+
+    kind: str
     figures: tuple[str, ...]
-    explanation: tuple[str, ...]
+    detail: tuple[str | float, ...] = ()
+    shared: tuple[str, ...] = ()  #: every disagreement this convention explains
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """An independent disagreement: conflicts connected by shared figures.
+
+    Disagreements share no figure, so a culprit set of the release is one
+    culprit set of each of them.
+    """
+
+    id: str  #: ``"D1"``, ``"D2"``, ... in the order found
+    figures: tuple[str, ...]  #: every figure of its conflicts
+    conflicts: tuple[int, ...]  #: indices into :attr:`CheckReport.conflicts`
+    culprits: tuple[Culprit, ...]  #: its smallest culprit sets, cheapest first
+    explanations: tuple[Explanation, ...] = ()
+    relations: tuple[str, ...] = ()  #: the violated relations among its figures
+    exceeded: bool = False  #: no culprit set within the size limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +159,9 @@ class CheckReport:
     culprits: tuple[Culprit, ...]
     derived: tuple[DerivedResult, ...]
     conflicts: tuple[Conflict, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
     notes: tuple[str, ...] = ()
+    timed_out: bool = False  #: the budget ran out: culprits or explanations partial
     issuer: str = ""
     title: str = ""
     path: str = ""

@@ -20,8 +20,8 @@ from ._reconcile import (
 )
 from ._release_estimate import release_estimate_dict
 
-if TYPE_CHECKING:  # the estimate may move out of io/; only its attributes are read
-    from ..io.release_estimate import ReleaseEstimate
+if TYPE_CHECKING:
+    from ..release import ReleaseEstimate
 
 __all__ = [
     "BALANCE_FORMATS",
@@ -50,7 +50,13 @@ REPORT_FORMATS: tuple[str, ...] = (
 )
 
 
-def render_check(report: CheckReport, fmt: str = "text") -> str:
+def render_check(
+    report: CheckReport,
+    fmt: str = "text",
+    *,
+    details: bool = False,
+    summary: bool = False,
+) -> str:
     """Render a :class:`~massbalance.release.CheckReport`.
 
     Parameters
@@ -59,6 +65,10 @@ def render_check(report: CheckReport, fmt: str = "text") -> str:
     fmt : {"text", "markdown", "json", "html"}
         ``"html"`` is a self-contained page (:func:`check_html`): the
         release's table as printed, each cell coloured by its status.
+    details : bool, default False
+        Text and Markdown: add the proofs and every relation.
+    summary : bool, default False
+        Text and Markdown: the verdict and one line per disagreement.
 
     Returns
     -------
@@ -66,7 +76,7 @@ def render_check(report: CheckReport, fmt: str = "text") -> str:
     """
     if fmt == "html":
         return check_html(report)
-    return _check.render_check(report, fmt)
+    return _check.render_check(report, fmt, details=details, summary=summary)
 
 
 RELEASE_ESTIMATE_FORMATS: tuple[str, ...] = (

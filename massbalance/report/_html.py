@@ -23,7 +23,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..release import CheckReport, FigureResult
-from ._check import _decimals, _interval, _significant
+from ._check import _arithmetic as arithmetic_text
+from ._check import _explanation_text as explanation_text
+from ._check import _proof_lines as proof_lines
+from ._format import decimals, derived_range, figure_interval, figure_range
 
 if TYPE_CHECKING:  # the estimate may move out of io/; only its attributes are read
     from ..io.release_estimate import ReleaseEstimate
@@ -217,11 +220,9 @@ def _row_group(row: str) -> tuple[str, str]:
 
 
 def _interval_text(figure: FigureResult) -> tuple[str, str]:
-    d = _decimals(figure.step)
-    unit = f" {figure.unit}".rstrip()
-    printed = f"{_interval(figure.interval, d + 1)}{unit}"
+    printed = figure_interval(figure.interval, figure.step, figure.unit)
     implied = (
-        f"{_interval(figure.implied, d + 2, outward=True)}{unit}"
+        figure_range(figure.implied, figure.step, figure.unit)
         if figure.implied is not None
         else "none (not in any relation)"
     )
@@ -323,7 +324,7 @@ def _moves(report: CheckReport, culprit: Any) -> list[str]:
         except KeyError:
             out.append(f"<li>{escape(str(fid))}: must be {escape(f'{value:g}')}</li>")
             continue
-        d = _decimals(figure.step) + 2
+        d = decimals(figure.step) + 2
         hi = figure.interval[1]
         side = "above" if value > hi else "below"
         out.append(
@@ -357,14 +358,10 @@ def _disagreements(report: CheckReport, disagreements: Sequence[Any]) -> list[st
         if explanations:
             out.append("<p>Explanations the check accepts:</p><ul>")
             for exp in explanations:
-                text = getattr(exp, "text", "") or _detail_text(
-                    getattr(exp, "detail", None)
-                )
+                text = explanation_text(report, exp)
                 out.append(
-                    f"<li><strong>{escape(str(getattr(exp, 'kind', '')))}</strong> "
-                    f"({_figure_list(getattr(exp, 'figures', ()))})"
-                    + (f": {escape(text)}" if text else "")
-                    + "</li>"
+                    f"<li><strong>{escape(str(exp.kind))}</strong> "
+                    f"({_figure_list(exp.figures)}): {escape(text)}</li>"
                 )
             out.append("</ul>")
         out.append("</section>")
@@ -393,9 +390,9 @@ def _proof(report: CheckReport) -> list[str]:
     if not report.conflicts:
         return []
     out = ["<h2>Proof</h2>", "<p>Sets of figures that cannot all hold:</p>", "<ol>"]
-    for conflict in report.conflicts:
+    for k, conflict in enumerate(report.conflicts):
         out.append(f"<li>{_figure_list(conflict.figures)}<ul>")
-        out += [f"<li>{escape(line)}</li>" for line in conflict.explanation]
+        out += [f"<li>{escape(line)}</li>" for line in proof_lines(report, k)]
         out.append("</ul></li>")
     out.append("</ol>")
     return out
@@ -410,7 +407,7 @@ def _details(report: CheckReport) -> list[str]:
         out.append(
             f'<tr><td class="id">{escape(relation.id)}</td><td>{escape(relation.kind)}</td>'
             f"<td{css}>{escape(relation.status)}</td>"
-            f"<td>{escape(relation.arithmetic)}</td></tr>"
+            f"<td>{escape(arithmetic_text(report, relation.arithmetic))}</td></tr>"
         )
     out.append("</tbody></table>")
     if report.derived:
@@ -419,8 +416,7 @@ def _details(report: CheckReport) -> list[str]:
             "<table><thead><tr><th>quantity</th><th>range</th></tr></thead><tbody>"
         )
         for derived in report.derived:
-            digits = _significant(derived.interval, 5)
-            text = f"{_interval(derived.interval, digits, outward=True)} {derived.unit}"
+            text = derived_range(derived.interval, derived.unit)
             out.append(
                 f'<tr><td class="id">{escape(derived.id)}</td>'
                 f'<td class="num">{escape(text.strip())}</td></tr>'

@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from ..io.release_estimate import ReleaseEstimate
+from ..release import ReleaseEstimate
 from ._width import table_blocks, wrap_prose
 
 __all__ = [
@@ -214,7 +214,7 @@ def render_release_estimate(result: ReleaseEstimate, fmt: str = "text") -> str:
     Parameters
     ----------
     result : ReleaseEstimate
-        From :func:`massbalance.io.estimate_release`.
+        From :func:`massbalance.release.estimate_release`.
     fmt : {"text", "markdown", "json", "csv"}
 
     Returns

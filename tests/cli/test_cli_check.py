@@ -25,7 +25,7 @@ def test_main_command_exits_1_on_the_seed(capsys, seed):
     assert "INCONSISTENT" in out
     assert "2012Q1.recovery.Ag: printed 94%, must be 94.67 %" in out
     assert "581,808 oz / (21,251 t x 899 g/t) = 94.72 % at the printed values" in out
-    assert "94.666-94.777 % within their rounding (printed 94%)" in out
+    assert "[94.66, 94.78] % within their rounding (printed 94%)" in out
     assert seed.read_bytes() == before
 
 

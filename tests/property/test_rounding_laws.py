@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from massbalance.io import loads_release
 from massbalance.release import build_problem, check_release
 from massbalance.release._check import _figure_bounds
-from massbalance.release._solver import Feasibility
+from massbalance.release._feasibility import Feasibility
 from massbalance.testing.releases import render_release, rounded_releases
 
 CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"

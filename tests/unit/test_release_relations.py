@@ -1216,12 +1216,22 @@ def test_cli_max_culprits(tmp_path, capsys):
     assert code == 1
     assert report["verdict"] == "inconsistent"
     assert report["max_culprits"] == 1
-    assert report["culprits"] == []
-    assert any("--max-culprits" in note for note in report["notes"])
+    # the limit is per disagreement: each is explained by one figure, and the
+    # release-wide sets combine them
+    assert [d["culprits"][0]["figures"] for d in report["disagreements"]] == [
+        ["P.contained.Pb"],
+        ["R.contained.Ag"],
+    ] or [d["culprits"][0]["figures"] for d in report["disagreements"]] == [
+        ["R.contained.Ag"],
+        ["P.contained.Pb"],
+    ]
+    assert report["culprits"][0]["figures"] == ["P.contained.Pb", "R.contained.Ag"]
     statuses = {f["id"]: f["status"] for f in report["figures"]}
-    assert "flagged" not in statuses.values()
-    assert statuses["P.contained.Pb"] == "suspect"
-    assert statuses["R.contained.Ag"] == "suspect"
+    assert statuses["P.contained.Pb"] == "flagged"
+    assert statuses["R.contained.Ag"] == "flagged"
+    code = main(["check", str(tmp_path / "release.toml"), "--max-culprits", "9"])
+    assert code == 2
+    assert "--max-culprits 9: must be between 1 and 8" in capsys.readouterr().err
 
 
 def test_cli_rounding_overrides_the_file(tmp_path, capsys):

@@ -1,39 +1,73 @@
-"""A lean damped Gauss-Newton for the witness search's small problems (private).
+"""A lean Levenberg-Marquardt for the witness search's small problems (private).
 
 A witness is a point where every figure's expression lies in its interval:
 the residual of a figure is how far outside it lies (zero inside), and a
 witness is a zero of them all. ``scipy.optimize.least_squares`` solves this
 well, but on the problems of a release (a few dozen variables, a few dozen
 residuals, converged in a handful of steps) its per-step overhead costs ten
-times the arithmetic. :func:`gauss_newton` takes the same steps without it:
+times the arithmetic. :func:`levenberg_marquardt` takes the same steps without it:
 Levenberg-Marquardt with columns scaled by the Jacobian's norms (as
 ``x_scale="jac"``), variables held at a bound when the gradient pushes them
 out, each step projected onto the box. It stops at the first point close
 enough to a zero, or when the steps stop gaining (a local minimum: the
-caller tries another start). The caller verifies every point it returns and falls back on
-``least_squares`` when it finds none, so this is only ever a shortcut.
+caller tries another start). The caller verifies every point it returns and
+falls back on ``least_squares`` when it finds none, so this is only ever a
+shortcut. Like scipy's solvers it returns a result with ``status`` and
+``message``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["gauss_newton"]
+__all__ = ["LMResult", "levenberg_marquardt"]
 
 _Floats = npt.NDArray[np.float64]
 
+#: ``status`` codes of :class:`LMResult` and their messages
+MESSAGES = {
+    0: "the budget of residual evaluations was used up",
+    1: "a point close enough to a zero was reached",
+    2: "the residuals are exactly zero",
+    3: "the steps stopped gaining (a local minimum, or a stall)",
+    4: "no step from here reduces the residuals",
+    5: "every variable is held at a bound",
+    6: "the residuals are not finite",
+}
 
-def gauss_newton(
+
+@dataclass(frozen=True, slots=True)
+class LMResult:
+    """What :func:`levenberg_marquardt` reached (as ``scipy.optimize.OptimizeResult``)."""
+
+    x: _Floats  #: the first point found close enough, else the best
+    cost: float  #: ``|r(x)|^2``
+    status: int  #: a key of :data:`MESSAGES`
+    nfev: int  #: residual evaluations
+
+    @property
+    def success(self) -> bool:
+        """Whether ``x`` is a zero (or close enough for the caller)."""
+        return self.status in (1, 2)
+
+    @property
+    def message(self) -> str:
+        """``status`` in words."""
+        return MESSAGES[self.status]
+
+
+def levenberg_marquardt(
     residual: Callable[[_Floats], tuple[_Floats, _Floats, bool]],
     z0: _Floats,
     lower: _Floats,
     upper: _Floats,
     *,
     max_steps: int = 30,
-) -> tuple[_Floats, float]:
+) -> LMResult:
     """Minimise ``|r(z)|^2`` within ``[lower, upper]`` from ``z0``.
 
     Parameters
@@ -48,20 +82,19 @@ def gauss_newton(
 
     Returns
     -------
-    z : ndarray
-        The first point found close enough, else the best.
-    cost : float
-        ``|r(z)|^2`` there.
+    LMResult
+        ``x`` the first point found close enough, else the best; its
+        ``cost``, ``status`` and ``message`` say which.
 
     Examples
     --------
     >>> def residual(z):
     ...     r = np.array([z[0] * z[1] - 6.0])
     ...     return r, np.array([[z[1], z[0]]]), abs(r[0]) < 1e-12
-    >>> z, cost = gauss_newton(residual, np.array([1.0, 1.0]),
-    ...                        np.array([0.0, 2.0]), np.array([10.0, 2.0]))
-    >>> [round(float(x), 12) for x in z], cost < 1e-20
-    ([3.0, 2.0], True)
+    >>> result = levenberg_marquardt(residual, np.array([1.0, 1.0]),
+    ...                              np.array([0.0, 2.0]), np.array([10.0, 2.0]))
+    >>> [round(float(x), 12) for x in result.x], result.cost < 1e-20, result.status
+    ([3.0, 2.0], True, 1)
     """
     z = np.clip(z0, lower, upper)
     r, jac, done = residual(z)
@@ -69,6 +102,7 @@ def gauss_newton(
     damping = 1e-4
     evaluations = 1
     stalled = 0  # accepted steps in a row that gained less than 0.1 %
+    status = 0
     while evaluations < max_steps and stalled < 2:
         if done or cost == 0.0 or not np.isfinite(cost):
             break
@@ -76,6 +110,7 @@ def gauss_newton(
         held = ((z <= lower) & (gradient > 0.0)) | ((z >= upper) & (gradient < 0.0))
         free = np.flatnonzero(~held)
         if free.size == 0:
+            status = 5
             break
         a = jac[:, free]
         norms = np.sqrt(np.einsum("ij,ij->j", a, a))
@@ -111,5 +146,14 @@ def gauss_newton(
                 break
             damping *= 10.0
         if not improved:
+            status = 4
             break
-    return z, cost
+    if done:
+        status = 1
+    elif cost == 0.0:
+        status = 2
+    elif not np.isfinite(cost):
+        status = 6
+    elif stalled >= 2:
+        status = 3
+    return LMResult(z, cost, status, evaluations)

@@ -1,0 +1,488 @@
+"""Best estimates of a release's figures: each printed figure a measurement.
+
+A printed figure tells the true value only to its rounding: under the
+release's convention the truth lies in the figure's rounding interval, whose
+centre is the measurement and whose uniform spread gives the standard
+deviation, ``width / √12`` (``step / √12`` for conventional rounding). The
+release checker's expression graph (:func:`massbalance.release.build_problem`)
+has every relation built in (tails by difference, contained metal, recoveries,
+throughput, changes between periods, totals), so weighted least squares over
+its variables,
+
+    minimise Σ_i ((f_i(x) − c_i) / σ_i)²  over every figure i,
+
+subject to the variables' physical bounds (masses ≥ 0, grades in [0, 1]) and
+the release's structural inequalities (tail mass and tail metal ≥ 0, grades of
+a stream summing to ≤ 1), gives estimates that satisfy every relation by
+construction. Statistics come from the weighted Jacobian at the solution:
+χ² = the weighted sum of squares, dof = figures − rank, standard deviations by
+the delta method from ``(JᵀWJ)⁺``, and a quantity whose gradient leaves the
+row space of the Jacobian is *unobservable*: reported as such, never given a
+number.
+
+This module sits in the io layer because it joins the release model with
+reconciliation statistics; :func:`estimate_release` is the entry point.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ..errors import ConvergenceError, InputError
+from ..figures import ROUNDING_METHODS, Rounding
+from ..intervals import Bound, Op, propagate
+from ._build import Problem, build_problem
+from ._model import Release
+
+__all__ = [
+    "DerivedEstimate",
+    "FigureEstimate",
+    "ReleaseEstimate",
+    "estimate_release",
+]
+
+_SQRT12 = math.sqrt(12.0)
+_PENALTY = 1e6  #: weight of a structural violation, per unit of its relative size
+_RANK_RTOL = 1e-9  #: singular values below this fraction of the largest are zero
+_OBS_TOL = 1e-7  #: relative null-space component above which a quantity is unobservable
+_ACTIVE_RTOL = 1e-9  #: relative slack at or below which an inequality is active
+_MIN_REDUNDANCY = 1e-4  #: below this a measurement test is not computed (NaN)
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class FigureEstimate:
+    """One printed figure and its best estimate, in the printed unit."""
+
+    id: str  #: the figure id
+    text: str  #: exactly as printed
+    unit: str  #: the printed unit label
+    printed: float  #: the printed number [printed unit]
+    measured: float  #: centre of the rounding interval [printed unit]
+    rounding_sd: float  #: SD of the rounding, width/√12 [printed unit]
+    estimate: float  #: best estimate [printed unit]
+    sd: float  #: SD of the estimate, delta method [printed unit]
+    normalised: float  #: (measured − estimate) / rounding_sd [1]
+    redundancy: float  #: 1 − (sd / rounding_sd)² [1]; 0 = nothing else checks it
+    test: float  #: measurement test, adjustment / its SD [1]; NaN if not redundant
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedEstimate:
+    """An unprinted quantity (tail, per-concentrate split) and its estimate."""
+
+    id: str  #: e.g. ``"2012Q1.grade.tail.Ag"``
+    unit: str  #: display unit label
+    estimate: float  #: [unit]; NaN when unobservable
+    sd: float  #: [unit]; NaN when unobservable
+    observable: bool  #: False: the figures do not determine it
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseEstimate:
+    """Weighted least-squares estimates of a release's figures.
+
+    Attributes
+    ----------
+    figures : tuple of FigureEstimate
+        Every printed figure, in the order the release binds them.
+    derived : tuple of DerivedEstimate
+        Every unprinted quantity the release check reports a range for.
+    chi2 : float
+        Weighted sum of squares at the solution [1].
+    dof : int
+        Figures minus identifiable variables (rank of the weighted Jacobian).
+    p_value : float
+        ``P(χ²(dof) ≥ chi2)``; NaN when ``dof == 0``.
+    n_figures, rank : int
+        Measurements, and the rank of the weighted Jacobian.
+    unobservable : tuple of str
+        Variables the figures do not determine (no value is reported).
+    active : tuple of str
+        Structural inequalities and physical bounds active at the solution
+        (empty when the solution is interior; the standard deviations ignore
+        an active inequality, so they are then approximate).
+    rounding : str
+        The rounding convention the figures were read under.
+    converged : bool
+    message : str
+    issuer, title : str
+    """
+
+    figures: tuple[FigureEstimate, ...]
+    derived: tuple[DerivedEstimate, ...]
+    chi2: float
+    dof: int
+    p_value: float
+    n_figures: int
+    rank: int
+    unobservable: tuple[str, ...]
+    active: tuple[str, ...]
+    rounding: str
+    converged: bool
+    message: str
+    issuer: str = ""
+    title: str = ""
+
+    def figure(self, fid: str) -> FigureEstimate:
+        """The estimate of figure ``fid``."""
+        for f in self.figures:
+            if f.id == fid:
+                return f
+        raise KeyError(fid)
+
+
+class _Model:
+    """The least-squares problem over the release's variables, in scaled form."""
+
+    def __init__(self, problem: Problem, rounding: Rounding) -> None:
+        graph = problem.graph
+        self.graph = graph
+        self.problem = problem
+        # one-sided statements ("over 21,000 t") are bounds, not measurements
+        self.fids = [
+            f
+            for f, b in problem.bindings.items()
+            if b.figure.bound not in ("above", "below")
+        ]
+        self.fig_nodes = [problem.bindings[f].node for f in self.fids]
+        centres, sds = [], []
+        for fid in self.fids:
+            b = problem.bindings[fid]
+            lo, hi = b.figure.interval(rounding)
+            centres.append(float((lo + hi) / 2) * b.factor)
+            sds.append(float(hi - lo) / _SQRT12 * b.factor)
+        self.y = np.array(centres)
+        self.sigma = np.abs(np.array(sds))
+        self.structural = list(problem.structural)
+        roots = [*self.fig_nodes, *(s.node for s in self.structural)]
+        roots += [d.node for d in problem.derived]
+        self.nodes = graph.subtree(roots)
+        self.vars = [n for n in self.nodes if graph.kind[n] == Op.VAR]
+        self.col = {v: j for j, v in enumerate(self.vars)}
+        self.lo = np.array([graph.lo0[v] for v in self.vars])
+        self.hi = np.array([graph.hi0[v] for v in self.vars])
+        self.x0 = self._start()
+        self.scale = self._scales()
+        self.str_scale = self._magnitudes([s.node for s in self.structural])
+
+    # ---------------------------------------------------------------- start
+    def _start(self) -> FloatArray:
+        graph = self.graph
+        box = None
+        for k in (1.0, 4.0, 16.0, 64.0):
+            bounds = list(self.structural)
+            for fid, node, y, s in zip(
+                self.fids, self.fig_nodes, self.y, self.sigma, strict=True
+            ):
+                half = k * s * _SQRT12 / 2
+                bounds.append(Bound(node, y - half, y + half, fid))
+            box = propagate(graph, bounds)
+            if box is not None:
+                break
+        if box is None:
+            box = propagate(graph, self.structural) or (
+                list(graph.lo0),
+                list(graph.hi0),
+            )
+        printed: dict[int, list[float]] = {}
+        for node, y in zip(self.fig_nodes, self.y, strict=True):
+            if graph.kind[node] == Op.VAR:
+                printed.setdefault(node, []).append(float(y))
+        x0 = np.empty(len(self.vars))
+        for j, v in enumerate(self.vars):
+            lo, hi = max(box[0][v], graph.lo0[v]), min(box[1][v], graph.hi0[v])
+            if lo > hi:
+                lo, hi = graph.lo0[v], graph.hi0[v]
+            if v in printed:
+                x = float(np.mean(printed[v]))
+            elif math.isfinite(lo) and math.isfinite(hi):
+                x = 0.5 * (lo + hi)
+            elif math.isfinite(lo):
+                x = lo + max(1.0, abs(lo))
+            elif math.isfinite(hi):
+                x = hi - max(1.0, abs(hi))
+            else:
+                x = 0.0
+            x0[j] = min(max(x, lo), hi)
+        return x0
+
+    def _scales(self) -> FloatArray:
+        scale = np.abs(self.x0)
+        width = self.hi - self.lo
+        fallback = np.where(np.isfinite(width), width, 1.0)
+        scale = np.where(scale > 0, scale, fallback)
+        return np.where(scale > 0, scale, 1.0)
+
+    def _magnitudes(self, nodes: Sequence[int]) -> FloatArray:
+        """Size of each node's terms at the start (a scale for its slack)."""
+        graph = self.graph
+        mag: dict[int, float] = {
+            v: abs(float(x)) for v, x in zip(self.vars, self.x0, strict=True)
+        }
+        for i in self.nodes:
+            k = graph.kind[i]
+            if k == Op.VAR:
+                continue
+            if k == Op.CONST:
+                mag[i] = abs(graph.offset[i])
+            elif k == Op.SUM:
+                mag[i] = abs(graph.offset[i]) + sum(
+                    abs(c) * mag[a]
+                    for c, a in zip(graph.coef[i], graph.args[i], strict=True)
+                )
+            elif k == Op.MUL:
+                mag[i] = mag[graph.args[i][0]] * mag[graph.args[i][1]]
+            else:
+                den = mag[graph.args[i][1]]
+                mag[i] = mag[graph.args[i][0]] / den if den > 0 else 1.0
+        out = np.array([mag[n] for n in nodes])
+        return np.where(out > 0, out, 1.0)
+
+    # ------------------------------------------------------------- residuals
+    def values(self, x: FloatArray) -> dict[int, float]:
+        start = {v: float(xv) for v, xv in zip(self.vars, x, strict=True)}
+        return self.graph.evaluate(start, self.nodes)
+
+    def slack(self, values: dict[int, float]) -> FloatArray:
+        """Scaled slack of each structural inequality (negative: violated)."""
+        out = np.empty(len(self.structural))
+        for k, s in enumerate(self.structural):
+            v = values[s.node]
+            out[k] = min(v - s.lo, s.hi - v) / self.str_scale[k]
+        return out
+
+    def residuals(self, z: FloatArray) -> FloatArray:
+        values = self.values(z * self.scale)
+        f = np.array([values[n] for n in self.fig_nodes])
+        r = (f - self.y) / self.sigma
+        pen = _PENALTY * np.minimum(self.slack(values), 0.0)
+        return np.concatenate([r, pen])
+
+    def gradients(self, x: FloatArray, nodes: Sequence[int]) -> FloatArray:
+        """Dense gradient rows of ``nodes`` w.r.t. the variables at ``x``."""
+        values = self.values(x)
+        grads = self.graph.gradients(values, self.nodes)
+        out = np.zeros((len(nodes), len(self.vars)))
+        for r, n in enumerate(nodes):
+            for v, d in grads[n].items():
+                out[r, self.col[v]] = d
+        return out
+
+    def jacobian(self, z: FloatArray) -> FloatArray:
+        x = z * self.scale
+        values = self.values(x)
+        rows = self.gradients(x, [*self.fig_nodes, *(s.node for s in self.structural)])
+        nf = len(self.fig_nodes)
+        rows[:nf] /= self.sigma[:, None]
+        slack = self.slack(values)
+        for k, s in enumerate(self.structural):
+            if slack[k] >= 0:
+                rows[nf + k] = 0.0
+            else:
+                below = values[s.node] - s.lo < s.hi - values[s.node]
+                sign = 1.0 if below else -1.0
+                rows[nf + k] *= sign * _PENALTY / self.str_scale[k]
+        return rows * self.scale[None, :]
+
+
+def estimate_release(
+    release: Release, *, rounding: Rounding | None = None
+) -> ReleaseEstimate:
+    """Best estimates of every figure of ``release`` (weighted least squares).
+
+    Parameters
+    ----------
+    release : Release
+        As read by :func:`massbalance.io.read_release`.
+    rounding : {"nearest", "truncate", "either"}, optional
+        How the figures were rounded; the release's own convention by default.
+        A figure's measurement is the centre of its rounding interval and its
+        SD the interval's width over √12.
+
+    Returns
+    -------
+    ReleaseEstimate
+
+    Raises
+    ------
+    InputError
+        An unknown ``rounding``.
+    ReleaseFormatError, AssayError, UnitError
+        As :func:`massbalance.release.build_problem`.
+    ConvergenceError
+        When the least-squares solver fails.
+    """
+    rounding = rounding or release.rounding
+    if rounding not in ROUNDING_METHODS:
+        raise InputError(
+            f"rounding must be one of {ROUNDING_METHODS}, got {rounding!r}",
+            "rounding",
+            str(rounding),
+        )
+    problem = build_problem(release)
+    model = _Model(problem, rounding)
+    z0 = model.x0 / model.scale
+    zlo, zhi = model.lo / model.scale, model.hi / model.scale
+    # dogbox, not trf: trf's affine scaling stalls for thousands of steps on
+    # the rank-deficient Jacobians that unobservable cross-assays give
+    from scipy.optimize import least_squares  # slow to import: only when needed
+
+    try:  # extreme but valid figures can leave no finite starting point
+        with np.errstate(all="ignore"):
+            fit = least_squares(
+                model.residuals,
+                z0,
+                jac=model.jacobian,
+                bounds=(zlo, zhi),
+                method="dogbox",
+                x_scale=1.0,
+                xtol=1e-14,
+                ftol=1e-14,
+                gtol=1e-12,
+                max_nfev=2000,
+            )
+    except ValueError as err:
+        raise ConvergenceError(
+            f"the least-squares estimate cannot start from these figures ({err})"
+        ) from err
+    if fit.status <= 0:
+        raise ConvergenceError(
+            f"release estimate did not converge: {fit.message}",
+            "estimate_release",
+            None,
+            result={
+                model.graph.names[v]: float(x)
+                for v, x in zip(model.vars, fit.x * model.scale, strict=True)
+            },
+        )
+    z = fit.x
+    x = z * model.scale
+    values = model.values(x)
+    return _statistics(release, model, x, values, rounding, fit)
+
+
+def _statistics(
+    release: Release,
+    model: _Model,
+    x: FloatArray,
+    values: dict[int, float],
+    rounding: str,
+    fit: object,
+) -> ReleaseEstimate:
+    graph, problem = model.graph, model.problem
+    nf = len(model.fig_nodes)
+    f = np.array([values[n] for n in model.fig_nodes])
+    r = (f - model.y) / model.sigma
+    chi2 = float(r @ r)
+    # weighted Jacobian of the figures in scaled variables
+    grad_fig = model.gradients(x, model.fig_nodes)
+    a = grad_fig / model.sigma[:, None] * model.scale[None, :]
+    _, sv, vt = np.linalg.svd(a, full_matrices=True)
+    tol = _RANK_RTOL * (sv[0] if sv.size else 0.0)
+    rank = int(np.sum(sv > tol))
+    v_r = vt[:rank].T
+    null = vt[rank:]
+    cov_z = (v_r / sv[:rank] ** 2) @ v_r.T
+
+    def observable(gz: FloatArray) -> bool:
+        norm = float(np.linalg.norm(gz))
+        if norm == 0.0 or null.shape[0] == 0:
+            return True
+        return float(np.linalg.norm(null @ gz)) <= _OBS_TOL * norm
+
+    def sd_of(gz: FloatArray) -> float:
+        return math.sqrt(max(float(gz @ cov_z @ gz), 0.0))
+
+    unobservable = tuple(
+        graph.names[v]
+        for j, v in enumerate(model.vars)
+        if not observable(np.eye(len(model.vars))[j])
+    )
+    dof = nf - rank
+    from scipy.stats import chi2 as chi2_dist  # slow to import: only when needed
+
+    p_value = float(chi2_dist.sf(chi2, dof)) if dof > 0 else math.nan
+
+    figures = []
+    for i, fid in enumerate(model.fids):
+        b = problem.bindings[fid]
+        fac = b.factor
+        sd = sd_of(a[i] * model.sigma[i])
+        sig = float(model.sigma[i])
+        redundancy = max(0.0, 1.0 - (sd / sig) ** 2)
+        adj = float(model.y[i] - f[i])
+        test = (
+            adj / (sig * math.sqrt(redundancy))
+            if redundancy >= _MIN_REDUNDANCY
+            else math.nan
+        )
+        figures.append(
+            FigureEstimate(
+                id=fid,
+                text=b.figure.text,
+                unit=b.figure.unit_label,
+                printed=float(b.figure.number),
+                measured=float(model.y[i]) / fac,
+                rounding_sd=sig / abs(fac),
+                estimate=float(f[i]) / fac,
+                sd=sd / abs(fac),
+                normalised=adj / sig,
+                redundancy=redundancy,
+                test=test,
+            )
+        )
+    derived = []
+    grad_der = model.gradients(x, [d.node for d in problem.derived])
+    for d, g in zip(problem.derived, grad_der, strict=True):
+        gz = g * model.scale
+        if observable(gz):
+            derived.append(
+                DerivedEstimate(
+                    d.id,
+                    d.unit_label,
+                    values[d.node] / d.factor,
+                    sd_of(gz) / d.factor,
+                    True,
+                )
+            )
+        else:
+            derived.append(
+                DerivedEstimate(d.id, d.unit_label, math.nan, math.nan, False)
+            )
+
+    active = [
+        s.key
+        for s, sl in zip(model.structural, model.slack(values), strict=True)
+        if sl <= _ACTIVE_RTOL
+    ]
+    for j, v in enumerate(model.vars):
+        if graph.names[v] in unobservable:
+            continue
+        if x[j] - model.lo[j] <= _ACTIVE_RTOL * model.scale[j]:
+            active.append(f"{graph.names[v]} >= {model.lo[j]:g}")
+        elif model.hi[j] - x[j] <= _ACTIVE_RTOL * model.scale[j]:
+            active.append(f"{graph.names[v]} <= {model.hi[j]:g}")
+    message = str(getattr(fit, "message", ""))
+    return ReleaseEstimate(
+        figures=tuple(figures),
+        derived=tuple(derived),
+        chi2=chi2,
+        dof=dof,
+        p_value=p_value,
+        n_figures=nf,
+        rank=rank,
+        unobservable=unobservable,
+        active=tuple(active),
+        rounding=rounding,
+        converged=bool(getattr(fit, "success", False)),
+        message=message,
+        issuer=release.issuer,
+        title=release.title,
+    )

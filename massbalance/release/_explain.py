@@ -1,0 +1,288 @@
+"""Explanations of a disagreement: one reading of one figure changed, then a witness.
+
+Each hypothesis changes how one figure of a disagreement is read and asks
+the certified check whether the disagreement's figures can then all hold
+(the other disagreements' figures set aside): an explanation is reported
+only when a witness is found and verified by substitution, never on a
+heuristic alone.
+
+- ``truncated``: the figure was truncated, or rounded up, rather than
+  rounded to nearest;
+- ``days``: a throughput was computed over another day count of its
+  period's kind (a year of 365 or 366 days, a quarter of 90-92, a month of
+  28-31, a half-year of 181-184);
+- ``digit``: the figure fits after one slip of the pen (one digit changed,
+  two adjacent digits swapped, a digit dropped or doubled, the separator
+  moved by a factor 10^k), reported only when exactly one such printing
+  falls in the range the other figures imply for it, so that a long figure
+  does not fit some edit by chance.
+
+A convention (``truncated``, ``days``) that explains several disagreements
+is listed first in each of them, with the ids of all it explains.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from ..figures import Rounding, TrailingZeros
+from ..intervals import Bound, Op, hull
+from ._build import Problem
+from ._feasibility import Feasibility
+from ._result import Explanation
+
+__all__ = ["DAY_COUNTS", "digit_slips", "explain"]
+
+#: the day counts of one kind of period, by the count the file gives
+DAY_COUNTS: tuple[tuple[int, ...], ...] = (
+    (365, 366),
+    (181, 182, 183, 184),
+    (90, 91, 92),
+    (28, 29, 30, 31),
+)
+_CONVENTIONS = ("truncated", "days")
+_ORDER = {"truncated": 0, "days": 1, "digit": 2}
+
+
+class _Tester:
+    """Whether a disagreement's figures hold with one figure's bound replaced."""
+
+    def __init__(self, problem: Problem, solver: Feasibility) -> None:
+        self.problem = problem
+        self.solver = solver
+        self.printings: dict[int, frozenset[str]] = {}  # node -> its figures
+        for k, b in solver.figures.items():
+            self.printings[b.node] = self.printings.get(b.node, frozenset()) | {k}
+
+    def fits(self, fid: str, others: frozenset[str], lo: float, hi: float) -> bool:
+        """A verified witness with ``fid`` in [lo, hi] (canonical units).
+
+        Every printing of the quantity (a figure and its ``also``) is read
+        the new way: one reading of one quantity changes.
+        """
+        solver = self.solver
+        comp = solver.component_of[fid]
+        node = solver.figures[fid].node
+        released = others | self.printings[node]
+        bounds = [*solver.active(released, [comp]), Bound(node, lo, hi, fid)]
+        box = solver.propagate(bounds)
+        if box is None:
+            return False
+        return solver.witness(bounds, box) is not None
+
+    def needed(self, fid: str, others: frozenset[str]) -> tuple[float, float] | None:
+        """The range of ``fid`` the other figures imply (canonical units)."""
+        solver = self.solver
+        comp = solver.component_of[fid]
+        released = others | self.printings[solver.figures[fid].node]
+        box = solver.propagate(solver.active(released, [comp]))
+        if box is None:
+            return None
+        return hull(solver.graph, box, solver.figures[fid].node)
+
+
+def _outward(lo: float, hi: float) -> tuple[float, float]:
+    return math.nextafter(lo, -math.inf), math.nextafter(hi, math.inf)
+
+
+def _truncated(
+    tester: _Tester, fid: str, others: frozenset[str], trailing_zeros: TrailingZeros
+) -> Explanation | None:
+    binding = tester.problem.bindings[fid]
+    figure = binding.figure
+    v, s = figure.number, figure.effective_step(trailing_zeros)
+    readings = (
+        ("truncated", (v, v + s) if v >= 0 else (v - s, v)),
+        ("rounded up", (v - s, v) if v >= 0 else (v, v + s)),
+    )
+    for name, (lo, hi) in readings:
+        c_lo, c_hi = _outward(float(lo) * binding.factor, float(hi) * binding.factor)
+        if binding.kind in ("mass", "contained", "grade", "recovery", "throughput"):
+            c_lo = max(c_lo, 0.0) if float(lo) >= 0 else c_lo
+        if tester.fits(fid, others, c_lo, c_hi):
+            return Explanation("truncated", (fid,), (name,))
+    return None
+
+
+def _days(tester: _Tester, fid: str, others: frozenset[str]) -> Explanation | None:
+    problem = tester.problem
+    binding = problem.bindings[fid]
+    graph = problem.graph
+    node = binding.node
+    if binding.kind != "throughput" or graph.kind[node] != Op.DIV:
+        return None
+    den = graph.args[node][1]
+    if graph.kind[den] != Op.CONST:
+        return None
+    days = graph.offset[den]
+    kind = next((k for k in DAY_COUNTS if days in k), None)
+    if kind is None or days <= 0:
+        return None
+    b = tester.solver.figures[fid]
+    fitting = []
+    for other in kind:
+        if other == days:
+            continue
+        ratio = other / days  # mass / other in [lo, hi]: mass / days in ratio x
+        lo, hi = _outward(b.lo * ratio, b.hi * ratio)
+        if tester.fits(fid, others, lo, hi):
+            fitting.append(float(other))
+    if not fitting:
+        return None
+    return Explanation("days", (fid,), (float(days), *fitting))
+
+
+def digit_slips(number: Decimal) -> Iterator[tuple[Decimal, str, int]]:
+    """Every printing one slip away from ``number``: (value, slip, shift).
+
+    ``shift`` is the power of ten the separator moved by (0 for the others);
+    the step of the printing moves with it.
+    """
+    sign = -1 if number < 0 else 1
+    text = format(abs(number), "f")
+    places = len(text.split(".")[1]) if "." in text else 0
+    digits = text.replace(".", "")
+
+    def value(ds: str) -> Decimal | None:
+        if not ds or not ds.isdigit():
+            return None
+        return sign * Decimal(ds).scaleb(-places)
+
+    for i, d in enumerate(digits):
+        for r in "0123456789":
+            if r != d:
+                yield from _some(value(digits[:i] + r + digits[i + 1 :]), "changed")
+        if i + 1 < len(digits) and digits[i + 1] != d:
+            swapped = digits[:i] + digits[i + 1] + d + digits[i + 2 :]
+            yield from _some(value(swapped), "swapped")
+        if len(digits) > 1:
+            yield from _some(value(digits[:i] + digits[i + 1 :]), "dropped")
+        yield from _some(value(digits[:i] + d + digits[i:]), "doubled")
+    for k in (-3, -2, -1, 1, 2, 3):
+        yield number.scaleb(k), "shifted", k
+
+
+def _some(v: Decimal | None, slip: str) -> Iterator[tuple[Decimal, str, int]]:
+    if v is not None:
+        yield v, slip, 0
+
+
+def _printing(text: str, number: Decimal, new: Decimal, shift: int) -> str:
+    """``text`` with its number replaced by ``new``, written the same way."""
+    old = format(abs(number), "f")
+    places = len(old.split(".")[1]) if "." in old else 0
+    places = max(places - shift, 0)
+    grouped = "," in text
+    written = f"{abs(new):,.{places}f}" if grouped else f"{abs(new):.{places}f}"
+    if new < 0:
+        written = "-" + written
+    start = next((i for i, ch in enumerate(text) if ch.isdigit()), None)
+    if start is None:
+        return written
+    end = start
+    while end < len(text) and (text[end].isdigit() or text[end] in ",."):
+        end += 1
+    head = text[:start]
+    if head.endswith("-"):
+        head = head[:-1]
+    return head + written + text[end:]
+
+
+def _digit(
+    tester: _Tester,
+    fid: str,
+    others: frozenset[str],
+    rounding: Rounding,
+    trailing_zeros: TrailingZeros,
+) -> Explanation | None:
+    binding = tester.problem.bindings[fid]
+    figure = binding.figure
+    need = tester.needed(fid, others)
+    if need is None:
+        return None
+    p_lo, p_hi = need[0] / binding.factor, need[1] / binding.factor
+    lo0, hi0 = figure.interval(rounding, trailing_zeros)
+    below, above = float(figure.number - lo0), float(hi0 - figure.number)
+    hits: dict[Decimal, tuple[str, int, float, float]] = {}
+    step = figure.effective_step(trailing_zeros)
+    for value, slip, shift in digit_slips(figure.number):
+        if abs(value - figure.number) <= step:
+            continue  # the next printing up or down: a rounding, not a slip
+        scale = 10.0**shift
+        lo, hi = float(value) - below * scale, float(value) + above * scale
+        if hi >= p_lo and lo <= p_hi and value != figure.number:
+            hits.setdefault(value, (slip, shift, lo, hi))
+    if len(hits) != 1:  # none, or not unique within the implied range
+        return None
+    ((value, (slip, shift, lo, hi)),) = hits.items()
+    c_lo, c_hi = _outward(lo * binding.factor, hi * binding.factor)
+    if not tester.fits(fid, others, c_lo, c_hi):
+        return None
+    printing = _printing(figure.text, figure.number, value, shift)
+    return Explanation("digit", (fid,), (printing, slip))
+
+
+def explain(
+    problem: Problem,
+    solver: Feasibility,
+    groups: Iterable[tuple[str, frozenset[str], frozenset[str]]],
+    rounding: Rounding,
+    trailing_zeros: TrailingZeros,
+    deadline: float = math.inf,
+) -> dict[str, list[Explanation]]:
+    """The explanations of each disagreement, ranked (those found by
+    ``deadline``, a :func:`time.monotonic` time).
+
+    ``groups``: (id, figures, the other disagreements' figures) each.
+    """
+    tester = _Tester(problem, solver)
+    found: dict[str, list[Explanation]] = {}
+    for gid, figures, others in groups:
+        mine: list[Explanation] = []
+        tested: set[int] = set()
+        for fid in sorted(figures):
+            node = solver.figures[fid].node
+            if node in tested:  # another printing of a quantity already tried
+                continue
+            if time.monotonic() > deadline:
+                break
+            tested.add(node)
+            if rounding == "nearest":
+                hit = _truncated(tester, fid, others, trailing_zeros)
+                if hit:
+                    mine.append(hit)
+            hit = _days(tester, fid, others)
+            if hit:
+                mine.append(hit)
+            hit = _digit(tester, fid, others, rounding, trailing_zeros)
+            if hit:
+                mine.append(hit)
+        found[gid] = mine
+
+    def convention(e: Explanation) -> tuple[str, str | float]:
+        # truncation and rounding up are two conventions; a day count is one
+        return (e.kind, e.detail[0] if e.kind == "truncated" else "")
+
+    explained_by: dict[tuple[str, str | float], list[str]] = {}
+    for gid, es in found.items():
+        for e in es:
+            if e.kind in _CONVENTIONS:
+                ids = explained_by.setdefault(convention(e), [])
+                if gid not in ids:
+                    ids.append(gid)
+    out: dict[str, list[Explanation]] = {}
+    for gid, es in found.items():
+        shared = [
+            Explanation(e.kind, e.figures, e.detail, tuple(explained_by[convention(e)]))
+            if e.kind in _CONVENTIONS
+            else Explanation(e.kind, e.figures, e.detail, (gid,))
+            for e in es
+        ]
+        out[gid] = sorted(
+            shared,
+            key=lambda e: (-len(e.shared), len(e.figures), _ORDER[e.kind], e.figures),
+        )
+    return out
