@@ -168,7 +168,7 @@ def render_balance(
     esc = escape_markdown if fmt == "markdown" else escape_text
     names, elems = result.products, result.elements
     kind = "exact" if len(elems) == len(names) - 1 else "weighted least squares"
-    condition = finite_text(result.condition, ".3g", "infinite")
+    condition = finite_text(float(result.condition), ".3g", "infinite")
     title = (
         f"{esc(feed_name or result.feed_name)} -> {', '.join(map(esc, names))} on "
         f"{', '.join(map(esc, elems))} ({kind}; condition number {condition})"
