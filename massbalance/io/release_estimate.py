@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -242,8 +243,17 @@ class _Model:
 
     # ------------------------------------------------------------- residuals
     def values(self, x: FloatArray) -> dict[int, float]:
+        # the solver asks for residuals and Jacobian at the same point: evaluate
+        # the graph once per point
+        key = x.tobytes()
+        cached = getattr(self, "_last", None)
+        if cached is not None and cached[0] == key:
+            out: dict[int, float] = cached[1]
+            return out
         start = {v: float(xv) for v, xv in zip(self.vars, x, strict=True)}
-        return self.graph.evaluate(start, self.nodes)
+        out = self.graph.evaluate(start, self.nodes)
+        self._last = (key, out)
+        return out
 
     def slack(self, values: dict[int, float]) -> FloatArray:
         """Scaled slack of each structural inequality (negative: violated)."""
@@ -262,13 +272,32 @@ class _Model:
 
     def gradients(self, x: FloatArray, nodes: Sequence[int]) -> FloatArray:
         """Dense gradient rows of ``nodes`` w.r.t. the variables at ``x``."""
-        values = self.values(x)
-        grads = self.graph.gradients(values, self.nodes)
-        out = np.zeros((len(nodes), len(self.vars)))
-        for r, n in enumerate(nodes):
-            for v, d in grads[n].items():
-                out[r, self.col[v]] = d
+        out: FloatArray = self.sparse_gradients(x, nodes).toarray()
         return out
+
+    def sparse_gradients(self, x: FloatArray, nodes: Sequence[int]) -> Any:
+        """Gradient rows of ``nodes`` at ``x``, a CSR matrix."""
+        import scipy.sparse
+
+        key = x.tobytes()
+        cached = getattr(self, "_last_grads", None)
+        if cached is not None and cached[0] == key:
+            grads = cached[1]
+        else:
+            grads = self.graph.gradients(self.values(x), self.nodes)
+            self._last_grads = (key, grads)
+        rows: list[int] = []
+        cols: list[int] = []
+        data: list[float] = []
+        col = self.col
+        for r, n in enumerate(nodes):
+            g = grads[n]
+            rows += [r] * len(g)
+            cols += [col[v] for v in g]
+            data += g.values()
+        return scipy.sparse.csr_matrix(
+            (data, (rows, cols)), shape=(len(nodes), len(self.vars))
+        )
 
     def jacobian(self, z: FloatArray) -> FloatArray:
         x = z * self.scale
@@ -370,15 +399,14 @@ def _statistics(
     f = np.array([values[n] for n in model.fig_nodes])
     r = (f - model.y) / model.sigma
     chi2 = float(r @ r)
-    # weighted Jacobian of the figures in scaled variables
-    grad_fig = model.gradients(x, model.fig_nodes)
-    a = grad_fig / model.sigma[:, None] * model.scale[None, :]
-    _, sv, vt = np.linalg.svd(a, full_matrices=True)
-    tol = _RANK_RTOL * (sv[0] if sv.size else 0.0)
-    rank = int(np.sum(sv > tol))
-    v_r = vt[:rank].T
-    null = vt[rank:]
-    cov_z = (v_r / sv[:rank] ** 2) @ v_r.T
+    # weighted Jacobian of the figures in scaled variables, sparse
+    a = (
+        model.sparse_gradients(x, model.fig_nodes)
+        .multiply(1.0 / model.sigma[:, None])
+        .multiply(model.scale[None, :])
+        .tocsr()
+    )
+    rank, null, cov_z = _blockwise_pseudo_inverse(a)
 
     def observable(gz: FloatArray) -> bool:
         norm = float(np.linalg.norm(gz))
@@ -387,12 +415,20 @@ def _statistics(
         return float(np.linalg.norm(null @ gz)) <= _OBS_TOL * norm
 
     def sd_of(gz: FloatArray) -> float:
-        return math.sqrt(max(float(gz @ cov_z @ gz), 0.0))
+        return math.sqrt(max(float(gz @ (cov_z @ gz)), 0.0))
 
+    # a unit vector's null-space component is the norm of the null basis' column
+    null_norm = np.sqrt(np.asarray(null.multiply(null).sum(axis=0)).ravel())
     unobservable = tuple(
         graph.names[v]
         for j, v in enumerate(model.vars)
-        if not observable(np.eye(len(model.vars))[j])
+        if null.shape[0] and null_norm[j] > _OBS_TOL
+    )
+    unobservable_set = set(unobservable)
+    # SD of every figure at once: diag(G cov Gᵀ), G the unweighted gradients
+    g_fig = a.multiply(model.sigma[:, None]).tocsr()
+    fig_sd = np.sqrt(
+        np.maximum(np.asarray((g_fig @ cov_z).multiply(g_fig).sum(axis=1)).ravel(), 0)
     )
     dof = nf - rank
     from scipy.stats import chi2 as chi2_dist  # slow to import: only when needed
@@ -403,7 +439,7 @@ def _statistics(
     for i, fid in enumerate(model.fids):
         b = problem.bindings[fid]
         fac = b.factor
-        sd = sd_of(a[i] * model.sigma[i])
+        sd = float(fig_sd[i])
         sig = float(model.sigma[i])
         redundancy = max(0.0, 1.0 - (sd / sig) ** 2)
         adj = float(model.y[i] - f[i])
@@ -428,9 +464,9 @@ def _statistics(
             )
         )
     derived = []
-    grad_der = model.gradients(x, [d.node for d in problem.derived])
-    for d, g in zip(problem.derived, grad_der, strict=True):
-        gz = g * model.scale
+    grad_der = model.sparse_gradients(x, [d.node for d in problem.derived])
+    for k, d in enumerate(problem.derived):
+        gz = grad_der.getrow(k).toarray().ravel() * model.scale
         if observable(gz):
             derived.append(
                 DerivedEstimate(
@@ -452,7 +488,7 @@ def _statistics(
         if sl <= _ACTIVE_RTOL
     ]
     for j, v in enumerate(model.vars):
-        if graph.names[v] in unobservable:
+        if graph.names[v] in unobservable_set:
             continue
         if x[j] - model.lo[j] <= _ACTIVE_RTOL * model.scale[j]:
             active.append(f"{graph.names[v]} >= {model.lo[j]:g}")
@@ -475,3 +511,79 @@ def _statistics(
         issuer=release.issuer,
         title=release.title,
     )
+
+
+def _blockwise_pseudo_inverse(a: Any) -> tuple[int, Any, Any]:
+    """Rank, null-space basis and ``(AᵀA)⁺`` of a sparse ``A``, block by block.
+
+    The columns of ``A`` split into connected components (two variables are
+    connected when a row holds both); ``A`` is block diagonal over them, so
+    its singular values are those of the blocks, its null space the direct
+    sum of theirs, and ``(AᵀA)⁺`` block diagonal. One dense SVD per block
+    gives all three, with the rank threshold of the whole matrix
+    (``_RANK_RTOL`` times its largest singular value).
+
+    Returns
+    -------
+    rank : int
+    null : scipy.sparse.csr_matrix, (n - rank, n)
+        Orthonormal rows spanning the null space.
+    cov : scipy.sparse.csr_matrix, (n, n)
+        ``(AᵀA)⁺``.
+    """
+    import scipy.sparse
+    from scipy.sparse.csgraph import connected_components
+
+    nf, nv = a.shape
+    pattern = a.copy()
+    pattern.data = np.ones_like(pattern.data)
+    _, label = connected_components(pattern.T @ pattern, directed=False)
+    coo = a.tocoo()
+    row_label = np.full(nf, -1, dtype=np.intp)
+    row_label[coo.row] = label[coo.col]
+    blocks = []
+    for c in range(int(label.max()) + 1 if nv else 0):
+        cols = np.flatnonzero(label == c)
+        rows = np.flatnonzero(row_label == c)
+        if rows.size:
+            dense = a[rows][:, cols].toarray()
+            _, sv, vt = np.linalg.svd(dense, full_matrices=rows.size < cols.size)
+        else:
+            sv, vt = np.zeros(0), np.eye(cols.size)
+        blocks.append((cols, sv, vt))
+    top = max((float(sv.max()) for _, sv, _ in blocks if sv.size), default=0.0)
+    tol = _RANK_RTOL * top
+    rank = 0
+    n_rows: list[Any] = []
+    n_cols: list[Any] = []
+    n_vals: list[Any] = []
+    c_rows: list[Any] = []
+    c_cols: list[Any] = []
+    c_vals: list[Any] = []
+    n_null = 0
+    for cols, sv, vt in blocks:
+        r = int(np.sum(sv > tol))
+        rank += r
+        null = vt[r:]
+        k = null.shape[0]
+        n_rows.append(np.repeat(n_null + np.arange(k), cols.size))
+        n_cols.append(np.tile(cols, k))
+        n_vals.append(null.ravel())
+        n_null += k
+        v_r = vt[:r].T
+        cov = (v_r / sv[:r] ** 2) @ v_r.T
+        c_rows.append(np.repeat(cols, cols.size))
+        c_cols.append(np.tile(cols, cols.size))
+        c_vals.append(cov.ravel())
+
+    def assemble(vals: list[Any], rows: list[Any], cols: list[Any], shape: Any) -> Any:
+        if not vals:
+            return scipy.sparse.csr_matrix(shape)
+        return scipy.sparse.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=shape,
+        )
+
+    null_all = assemble(n_vals, n_rows, n_cols, (n_null, nv))
+    cov_all = assemble(c_vals, c_rows, c_cols, (nv, nv))
+    return rank, null_all, cov_all
