@@ -85,8 +85,20 @@ def test_sparse_solver_matches_the_dense_oracle(n, seed, hide, mass_only):
     assert_same(p, dense, sparse)
 
 
-@pytest.mark.parametrize("n", [3, 20, 60])
-def test_sparse_solver_matches_on_the_benchmark_plant(tmp_path, n):
+@pytest.mark.parametrize(
+    ("n", "dense_max_rows", "banded_max"),
+    [(3, None, None), (20, None, None), (60, None, None), (30, 10, None), (30, 10, 0)],
+)
+def test_sparse_solver_matches_on_the_benchmark_plant(
+    tmp_path, monkeypatch, n, dense_max_rows, banded_max
+):
+    """Also with the sparse LU and the banded inverse of large plants forced."""
+    from massbalance.reconcile import _solver, _sparse
+
+    if dense_max_rows is not None:
+        monkeypatch.setattr(_solver, "DENSE_MAX_ROWS", dense_max_rows)
+    if banded_max is not None:
+        monkeypatch.setattr(_sparse, "BANDED_MAX", banded_max)
     path = tmp_path / "chain.toml"
     path.write_text(chain_plant_toml(n))
     data = read_plant(path)
