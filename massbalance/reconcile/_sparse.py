@@ -287,7 +287,7 @@ def _inverse(s_sp: Sparse, fac: _Factor) -> FloatArray:
     except np.linalg.LinAlgError:
         return fac.inverse()
     inv_p = scipy.linalg.cho_solve_banded((chol, False), np.eye(k), check_finite=False)
-    out = np.empty_like(inv_p)
+    out: FloatArray = np.empty((k, k))
     out[np.ix_(perm, perm)] = inv_p
     return out
 
