@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,7 @@ _ACTIVE_RTOL = 1e-9  #: relative slack at or below which an inequality is active
 _MIN_REDUNDANCY = 1e-4  #: below this a measurement test is not computed (NaN)
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True, slots=True)
@@ -300,20 +302,29 @@ class _Model:
         )
 
     def jacobian(self, z: FloatArray) -> FloatArray:
+        """The residuals' Jacobian in scaled variables, dense."""
+        out: FloatArray = self.sparse_jacobian(z).toarray()
+        return out
+
+    def sparse_jacobian(self, z: FloatArray) -> Any:
+        """The residuals' Jacobian in scaled variables, a CSR matrix."""
         x = z * self.scale
         values = self.values(x)
-        rows = self.gradients(x, [*self.fig_nodes, *(s.node for s in self.structural)])
+        rows = self.sparse_gradients(
+            x, [*self.fig_nodes, *(s.node for s in self.structural)]
+        )
         nf = len(self.fig_nodes)
-        rows[:nf] /= self.sigma[:, None]
+        weight = np.empty(rows.shape[0])
+        weight[:nf] = 1.0 / self.sigma
         slack = self.slack(values)
         for k, s in enumerate(self.structural):
             if slack[k] >= 0:
-                rows[nf + k] = 0.0
+                weight[nf + k] = 0.0
             else:
                 below = values[s.node] - s.lo < s.hi - values[s.node]
                 sign = 1.0 if below else -1.0
-                rows[nf + k] *= sign * _PENALTY / self.str_scale[k]
-        return rows * self.scale[None, :]
+                weight[nf + k] = sign * _PENALTY / self.str_scale[k]
+        return rows.multiply(weight[:, None]).multiply(self.scale[None, :]).tocsr()
 
 
 def estimate_release(
@@ -358,31 +369,65 @@ def estimate_release(
     # the rank-deficient Jacobians that unobservable cross-assays give
     from scipy.optimize import least_squares  # slow to import: only when needed
 
-    fit = least_squares(
-        model.residuals,
-        z0,
-        jac=model.jacobian,
-        bounds=(zlo, zhi),
-        method="dogbox",
-        x_scale=1.0,
-        xtol=1e-14,
-        ftol=1e-14,
-        gtol=1e-12,
-        max_nfev=2000,
-    )
-    if fit.status <= 0:
-        raise ConvergenceError(
-            f"release estimate did not converge: {fit.message}",
-            "estimate_release",
-            None,
-            result={
-                model.graph.names[v]: float(x)
-                for v, x in zip(model.vars, fit.x * model.scale, strict=True)
-            },
+    # The problem separates over the connected blocks of its Jacobian (periods
+    # tied by totals and changes form one block): each block is fitted on its
+    # own, so that every dense step is the size of a block, not of the release.
+    pattern = model.sparse_jacobian(z0)
+    pattern.data = np.ones_like(pattern.data)
+    from scipy.sparse.csgraph import connected_components
+
+    _, label = connected_components(pattern.T @ pattern, directed=False)
+    coo = pattern.tocoo()
+    row_label = np.full(pattern.shape[0], -1, dtype=np.intp)
+    row_label[coo.row] = label[coo.col]
+    z = z0.copy()
+    fits = []
+    for c in range(int(label.max()) + 1 if label.size else 0):
+        cols = np.flatnonzero(label == c)
+        rows = np.flatnonzero(row_label == c)
+        if rows.size == 0:
+            continue  # variables no figure or inequality reads: left at the start
+
+        def fun(zc: FloatArray, cols: IntArray = cols, rows: IntArray = rows) -> Any:
+            full = z.copy()
+            full[cols] = zc
+            return model.residuals(full)[rows]
+
+        def jac(zc: FloatArray, cols: IntArray = cols, rows: IntArray = rows) -> Any:
+            full = z.copy()
+            full[cols] = zc
+            return model.sparse_jacobian(full)[rows][:, cols].toarray()
+
+        fit = least_squares(
+            fun,
+            z0[cols],
+            jac=jac,
+            bounds=(zlo[cols], zhi[cols]),
+            method="dogbox",
+            x_scale=1.0,
+            xtol=1e-14,
+            ftol=1e-14,
+            gtol=1e-12,
+            max_nfev=2000,
         )
-    z = fit.x
+        z[cols] = fit.x
+        fits.append(fit)
+        if fit.status <= 0:
+            raise ConvergenceError(
+                f"release estimate did not converge: {fit.message}",
+                "estimate_release",
+                None,
+                result={
+                    model.graph.names[v]: float(x)
+                    for v, x in zip(model.vars, z * model.scale, strict=True)
+                },
+            )
     x = z * model.scale
     values = model.values(x)
+    fit = SimpleNamespace(
+        success=all(f.success for f in fits),
+        message="; ".join(sorted({str(f.message) for f in fits})),
+    )
     return _statistics(release, model, x, values, rounding, fit)
 
 
