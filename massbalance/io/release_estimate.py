@@ -306,25 +306,47 @@ class _Model:
         out: FloatArray = self.sparse_jacobian(z).toarray()
         return out
 
-    def sparse_jacobian(self, z: FloatArray) -> Any:
-        """The residuals' Jacobian in scaled variables, a CSR matrix."""
+    def sparse_jacobian(self, z: FloatArray, rows: Any = None) -> Any:
+        """The residuals' Jacobian in scaled variables, a CSR matrix.
+
+        ``rows`` (indices into the residuals) restricts it to those rows.
+        """
         x = z * self.scale
         values = self.values(x)
-        rows = self.sparse_gradients(
-            x, [*self.fig_nodes, *(s.node for s in self.structural)]
-        )
         nf = len(self.fig_nodes)
-        weight = np.empty(rows.shape[0])
-        weight[:nf] = 1.0 / self.sigma
-        slack = self.slack(values)
-        for k, s in enumerate(self.structural):
-            if slack[k] >= 0:
-                weight[nf + k] = 0.0
+        row_nodes = [*self.fig_nodes, *(s.node for s in self.structural)]
+        index = range(len(row_nodes)) if rows is None else [int(r) for r in rows]
+        grads = self.sparse_gradients(x, [row_nodes[r] for r in index])
+        weight = np.empty(grads.shape[0])
+        for i, r in enumerate(index):
+            if r < nf:
+                weight[i] = 1.0 / self.sigma[r]
+                continue
+            k = r - nf
+            s = self.structural[k]
+            v = values[s.node]
+            if min(v - s.lo, s.hi - v) / self.str_scale[k] >= 0:
+                weight[i] = 0.0
             else:
-                below = values[s.node] - s.lo < s.hi - values[s.node]
-                sign = 1.0 if below else -1.0
-                weight[nf + k] = sign * _PENALTY / self.str_scale[k]
-        return rows.multiply(weight[:, None]).multiply(self.scale[None, :]).tocsr()
+                sign = 1.0 if v - s.lo < s.hi - v else -1.0
+                weight[i] = sign * _PENALTY / self.str_scale[k]
+        return grads.multiply(weight[:, None]).multiply(self.scale[None, :]).tocsr()
+
+    def residual_rows(self, z: FloatArray, rows: Any) -> FloatArray:
+        """The residuals of index ``rows`` at ``z`` (figures, then penalties)."""
+        values = self.values(z * self.scale)
+        nf = len(self.fig_nodes)
+        out = np.empty(len(rows))
+        for i, r in enumerate(rows):
+            if r < nf:
+                out[i] = (values[self.fig_nodes[r]] - self.y[r]) / self.sigma[r]
+            else:
+                k = r - nf
+                s = self.structural[k]
+                v = values[s.node]
+                slack = min(v - s.lo, s.hi - v) / self.str_scale[k]
+                out[i] = _PENALTY * min(slack, 0.0)
+        return out
 
 
 def estimate_release(
@@ -391,12 +413,12 @@ def estimate_release(
         def fun(zc: FloatArray, cols: IntArray = cols, rows: IntArray = rows) -> Any:
             full = z.copy()
             full[cols] = zc
-            return model.residuals(full)[rows]
+            return model.residual_rows(full, rows)
 
         def jac(zc: FloatArray, cols: IntArray = cols, rows: IntArray = rows) -> Any:
             full = z.copy()
             full[cols] = zc
-            return model.sparse_jacobian(full)[rows][:, cols].toarray()
+            return model.sparse_jacobian(full, rows)[:, cols].toarray()
 
         fit = least_squares(
             fun,
