@@ -189,6 +189,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = escape_text(" ".join(str(err).split()))
         print(f"massbalance {args.command}: error: {message}", file=sys.stderr)
         return EXIT_INPUT
+    except UnicodeDecodeError as err:  # a file that is not UTF-8 text: bad input
+        if args.debug:
+            traceback.print_exc()
+        where = getattr(args, "file", None) or "input"
+        print(
+            f"massbalance {args.command}: error: {escape_text(str(where))}: not "
+            f"UTF-8 text (byte {err.object[err.start : err.start + 1]!r} at "
+            f"offset {err.start})",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
     except Exception as err:
         return _internal_error(args, err)
 
