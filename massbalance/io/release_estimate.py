@@ -475,15 +475,6 @@ def _statistics(
     )
     rank, null, cov_z = _blockwise_pseudo_inverse(a)
 
-    def observable(gz: FloatArray) -> bool:
-        norm = float(np.linalg.norm(gz))
-        if norm == 0.0 or null.shape[0] == 0:
-            return True
-        return float(np.linalg.norm(null @ gz)) <= _OBS_TOL * norm
-
-    def sd_of(gz: FloatArray) -> float:
-        return math.sqrt(max(float(gz @ (cov_z @ gz)), 0.0))
-
     # a unit vector's null-space component is the norm of the null basis' column
     null_norm = np.sqrt(np.asarray(null.multiply(null).sum(axis=0)).ravel())
     unobservable = tuple(
@@ -531,16 +522,30 @@ def _statistics(
             )
         )
     derived = []
-    grad_der = model.sparse_gradients(x, [d.node for d in problem.derived])
+    # every derived quantity at once: gradients in scaled variables, their
+    # null-space components and their variances
+    gz_all = (
+        model.sparse_gradients(x, [d.node for d in problem.derived])
+        .multiply(model.scale[None, :])
+        .tocsr()
+    )
+    g_norm = np.sqrt(np.asarray(gz_all.multiply(gz_all).sum(axis=1)).ravel())
+    if null.shape[0]:
+        in_null = (null @ gz_all.T).tocsc()
+        n_norm = np.sqrt(np.asarray(in_null.multiply(in_null).sum(axis=0)).ravel())
+    else:
+        n_norm = np.zeros(len(problem.derived))
+    der_obs = (g_norm == 0.0) | (n_norm <= _OBS_TOL * g_norm)
+    der_var = np.asarray((gz_all @ cov_z).multiply(gz_all).sum(axis=1)).ravel()
+    der_sd = np.sqrt(np.maximum(der_var, 0.0))
     for k, d in enumerate(problem.derived):
-        gz = grad_der.getrow(k).toarray().ravel() * model.scale
-        if observable(gz):
+        if der_obs[k]:
             derived.append(
                 DerivedEstimate(
                     d.id,
                     d.unit_label,
                     values[d.node] / d.factor,
-                    sd_of(gz) / d.factor,
+                    float(der_sd[k]) / d.factor,
                     True,
                 )
             )
