@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse
-from scipy.sparse.csgraph import connected_components
 
 from .._typing import FloatArray
 from ..errors import DegenerateError
@@ -79,6 +77,9 @@ class _Layout:
 
 
 def _layout(pat: Pattern, measured: np.ndarray[Any, np.dtype[np.bool_]]) -> _Layout:
+    import scipy.sparse  # imported when first needed: slow to import
+    from scipy.sparse.csgraph import connected_components
+
     im = np.flatnonzero(measured)
     iu = np.flatnonzero(~measured)
     pos_u = np.full(pat.n, -1, dtype=np.intp)
@@ -168,6 +169,8 @@ class _Reduction:
 def _reduce(
     layout: _Layout, pat: Pattern, vals: FloatArray, nu: int, nm: int
 ) -> _Reduction:
+    import scipy.sparse
+
     m = pat.m
     gm = scipy.sparse.csr_matrix(
         (vals[layout.measured_nz], (pat.rows[layout.measured_nz], layout.measured_col)),
