@@ -1,7 +1,8 @@
 """The ``massbalance`` command: argparse, exit codes, and the only module that prints.
 
-Exit codes: 0 ok; 1 published figures disagree; 2 bad input or usage;
-3 solver failure or an undetermined check.
+Exit codes: 0 ok; 1 published figures disagree (for ``reconcile``: a gross
+error was set aside); 2 bad input or usage; 3 solver failure or an
+undetermined check; 70 internal error (a bug: an unexpected exception).
 
 Each subcommand is a pair of functions, ``_add_<name>(subparsers)`` that
 declares its arguments and ``_run_<name>(args) -> int`` that does the work;
@@ -26,6 +27,7 @@ from .figures import ROUNDING_METHODS, TRAILING_ZEROS_READINGS
 from .io import read_release
 from .release import MAX_CULPRITS, check_release
 from .report import BALANCE_FORMATS, RECONCILE_FORMATS, REPORT_FORMATS, render_check
+from .report._escape import escape_text
 
 __all__ = ["main"]
 
@@ -33,6 +35,16 @@ EXIT_OK = 0
 EXIT_DISAGREE = 1
 EXIT_INPUT = 2
 EXIT_SOLVER = 3
+EXIT_INTERNAL = 70  # EX_SOFTWARE in sysexits.h: a bug, not a finding
+
+_EXIT_CODES_EPILOG = """\
+exit codes:
+  0   ok
+  1   the figures disagree (reconcile: a gross error was set aside)
+  2   bad input or usage
+  3   solver failure, or a check left undetermined
+  70  internal error (a bug); rerun with --debug for the traceback
+"""
 
 _Subparsers = Any  # argparse._SubParsersAction is private
 
@@ -169,6 +181,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="massbalance",
         description="Metal accounting for concentrators, with units.",
+        epilog=_EXIT_CODES_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {__version__}"
@@ -179,15 +193,16 @@ def _parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in _SUBCOMMANDS:
         add(subparsers)
+    for subparser in subparsers.choices.values():
+        # --debug also after the subcommand; SUPPRESS keeps a --debug given
+        # before it from being reset to False by the subparser's default.
+        subparser.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the traceback of an error",
+        )
     return parser
-
-
-def _one_line(text: str) -> str:
-    """``text`` on one line, with control and format characters shown escaped."""
-    return "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-        for c in " ".join(text.split())
-    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -212,14 +227,43 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc()
         for problem in getattr(err, "problems", None) or (str(err),):
-            message = _one_line(problem)
+            message = escape_text(" ".join(str(problem).split()))
             print(f"massbalance {args.command}: error: {message}", file=sys.stderr)
         return EXIT_INPUT if isinstance(err, InputError) else EXIT_SOLVER
     except OSError as err:
         if args.debug:
             traceback.print_exc()
-        print(f"massbalance {args.command}: error: {err}", file=sys.stderr)
+        message = escape_text(" ".join(str(err).split()))
+        print(f"massbalance {args.command}: error: {message}", file=sys.stderr)
         return EXIT_INPUT
+    except UnicodeDecodeError as err:  # a file that is not UTF-8 text: bad input
+        if args.debug:
+            traceback.print_exc()
+        where = getattr(args, "file", None) or "input"
+        print(
+            f"massbalance {args.command}: error: {escape_text(str(where))}: not "
+            f"UTF-8 text (byte {err.object[err.start : err.start + 1]!r} at "
+            f"offset {err.start})",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    except Exception as err:
+        return _internal_error(args, err)
+
+
+def _internal_error(args: argparse.Namespace, err: Exception) -> int:
+    """Report an unexpected exception: one line, or the traceback with --debug."""
+    if args.debug:
+        traceback.print_exc()
+    message = " ".join(str(err).split())
+    if len(message) > 300:
+        message = message[:300] + "..."
+    print(
+        f"massbalance {args.command}: internal error: {type(err).__name__}: "
+        f"{escape_text(message)}; rerun with --debug for the traceback",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
 
 
 # ------------------------------------------------------------------ reconcile
@@ -396,7 +440,8 @@ def _run_balance(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         result = n_product(feed, products, elements=elements, sd=sd)
     for warning in caught:
-        print(f"massbalance balance: warning: {warning.message}", file=sys.stderr)
+        message = escape_text(" ".join(str(warning.message).split()))
+        print(f"massbalance balance: warning: {message}", file=sys.stderr)
     text = render_balance(result, args.format, feed_mass=feed_mass, feed_name=feed_name)
     emit(args, text, [args.file])
     return EXIT_OK

@@ -300,10 +300,10 @@ def build_problem(flowsheet: Flowsheet, measurements: Measurements) -> Problem:
             for i in block:
                 if not measured[i]:
                     units[i] = seen[0]
+    first_mass = next((units[j] for j in range(ns) if measured[j]), MASS)
     for i in range(ns):
         if not measured[i]:
-            seen = [units[j] for j in range(ns) if measured[j]]
-            units[i] = seen[0] if seen else MASS
+            units[i] = first_mass
     return Problem(
         flowsheet=flowsheet,
         names=tuple(names),

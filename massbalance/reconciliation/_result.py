@@ -15,7 +15,8 @@ from ..flowsheet import Flowsheet
 from ..uncertainty import Estimate
 from ..units import GRADE, MASS, Q_, conversion_factor
 from ._model import MASS_KEY, Measurements, Problem, build_problem, unit_label
-from ._solver import Solution, solve
+from ._solver import Solution
+from ._sparse import solve_sparse
 
 __all__ = [
     "Estimate",
@@ -281,17 +282,22 @@ class ReconciliationResult:
     def rows(self) -> list[dict[str, Any]]:
         """One row per variable, values in display units (for reports)."""
         out = []
+        ns = len(self.flowsheet.streams)
+        labels: dict[pint.Unit, str] = {}  # pint's formatting is slow: once a unit
         for i, name in enumerate(self.names):
             stream, what = name.split(".", 1)
             unit = self.units[i]
-            canonical = MASS if i < len(self.flowsheet.streams) else GRADE
+            canonical = MASS if i < ns else GRADE
             f = conversion_factor(canonical, unit)
+            label = labels.get(unit)
+            if label is None:
+                label = labels[unit] = unit_label(unit)
             out.append(
                 {
                     "name": name,
                     "stream": stream,
                     "quantity": what,
-                    "unit": unit_label(unit),
+                    "unit": label,
                     "measured": self.measured_values[..., i] * f,
                     "measured_sd": self.measured_sd[..., i] * f,
                     "adjusted": self.adjusted[..., i] * f,
@@ -387,7 +393,7 @@ def _run(
     allow_unobservable: bool,
     max_iter: int,
 ) -> ReconciliationResult:
-    sol = solve(problem, max_iter=max_iter)
+    sol = solve_sparse(problem, max_iter=max_iter)
     result = _assemble(
         problem, original, sol, alpha=alpha, correction=correction, gross=gross
     )

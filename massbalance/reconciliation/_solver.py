@@ -644,45 +644,65 @@ class _Factor:
 
     def __init__(self, pat: Pattern, pairs: _Pairs, w: FloatArray) -> None:
         m = pat.m
-        self.m = m
         if m <= DENSE_MAX_ROWS:
             s_mat: FloatArray = (
                 np.bincount(pairs.flat, weights=w, minlength=m * m)
                 .reshape(m, m)
                 .astype(np.float64)
             )
-            self.s_diag = np.diag(s_mat).copy()
-            self.lu = None
-            self.pinv: FloatArray | None = None
-            self.cho: Any = None
-            import scipy.linalg  # imported when first needed: slow to import
-
-            try:
-                cho = scipy.linalg.cho_factor(s_mat, check_finite=False)
-                d = np.abs(np.diag(cho[0]))
-                if d.min() > 1e-7 * d.max():
-                    self.cho = cho
-                    self.rank = m
-            except np.linalg.LinAlgError:
-                pass
-            if self.cho is None:
-                pinv, rank = _pinv_sym(s_mat[None])
-                self.pinv, self.rank = pinv[0], int(rank[0])
+            self._dense(s_mat)
         else:
             import scipy.sparse
-            import scipy.sparse.linalg
 
             rr, cc = np.divmod(pairs.flat, m)
-            s_sp = scipy.sparse.csc_matrix((w, (rr, cc)), shape=(m, m))
-            self.s_diag = np.asarray(s_sp.diagonal())
-            self.lu = scipy.sparse.linalg.splu(s_sp)
-            u_diag = np.abs(self.lu.U.diagonal())
-            self.rank = int(np.sum(u_diag > RANK_TOL * u_diag.max() * m))
-            if self.rank < m:
-                raise DegenerateError(
-                    "the node balances are linearly dependent in a problem too "
-                    "large for the dense pseudo-inverse; remove a redundant node"
-                )
+            self._sparse(scipy.sparse.csc_matrix((w, (rr, cc)), shape=(m, m)))
+
+    @classmethod
+    def of_matrix(cls, s_sp: Any) -> _Factor:
+        """Factorise a given sparse symmetric ``S`` (dense when it is small)."""
+        self = cls.__new__(cls)
+        if s_sp.shape[0] <= DENSE_MAX_ROWS:
+            self._dense(np.asarray(s_sp.toarray(), dtype=np.float64))
+        else:
+            self._sparse(s_sp.tocsc())
+        return self
+
+    def _dense(self, s_mat: FloatArray) -> None:
+        m = s_mat.shape[0]
+        self.m = m
+        self.s_diag = np.diag(s_mat).copy()
+        self.lu: Any = None
+        self.pinv: FloatArray | None = None
+        self.cho: Any = None
+        import scipy.linalg  # imported when first needed: slow to import
+
+        try:
+            cho = scipy.linalg.cho_factor(s_mat, check_finite=False) if m else None
+            d = np.abs(np.diag(cho[0])) if cho is not None else None
+            if d is not None and d.min() > 1e-7 * d.max():
+                self.cho = cho
+                self.rank = m
+        except np.linalg.LinAlgError:
+            pass
+        if self.cho is None:
+            pinv, rank = _pinv_sym(s_mat[None])
+            self.pinv, self.rank = pinv[0], int(rank[0])
+
+    def _sparse(self, s_sp: Any) -> None:
+        import scipy.sparse.linalg
+
+        m = s_sp.shape[0]
+        self.m = m
+        self.s_diag = np.asarray(s_sp.diagonal())
+        lu = scipy.sparse.linalg.splu(s_sp)
+        self.lu = lu
+        u_diag = np.abs(lu.U.diagonal())
+        self.rank = int(np.sum(u_diag > RANK_TOL * u_diag.max() * m))
+        if self.rank < m:
+            raise DegenerateError(
+                "the node balances are linearly dependent in a problem too "
+                "large for the dense pseudo-inverse; remove a redundant node"
+            )
 
     def solve(self, rhs: FloatArray) -> FloatArray:
         if self.lu is not None:

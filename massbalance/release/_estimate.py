@@ -29,6 +29,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -54,6 +56,7 @@ _ACTIVE_RTOL = 1e-9  #: relative slack at or below which an inequality is active
 _MIN_REDUNDANCY = 1e-4  #: below this a measurement test is not computed (NaN)
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +250,17 @@ class _Model:
 
     # ------------------------------------------------------------- residuals
     def values(self, x: FloatArray) -> dict[int, float]:
+        # the solver asks for residuals and Jacobian at the same point: evaluate
+        # the graph once per point
+        key = x.tobytes()
+        cached = getattr(self, "_last", None)
+        if cached is not None and cached[0] == key:
+            out: dict[int, float] = cached[1]
+            return out
         start = {v: float(xv) for v, xv in zip(self.vars, x, strict=True)}
-        return self.graph.evaluate(start, self.nodes)
+        out = self.graph.evaluate(start, self.nodes)
+        self._last = (key, out)
+        return out
 
     def slack(self, values: dict[int, float]) -> FloatArray:
         """Scaled slack of each structural inequality (negative: violated)."""
@@ -267,29 +279,79 @@ class _Model:
 
     def gradients(self, x: FloatArray, nodes: Sequence[int]) -> FloatArray:
         """Dense gradient rows of ``nodes`` w.r.t. the variables at ``x``."""
-        values = self.values(x)
-        grads = self.graph.gradients(values, self.nodes)
-        out = np.zeros((len(nodes), len(self.vars)))
-        for r, n in enumerate(nodes):
-            for v, d in grads[n].items():
-                out[r, self.col[v]] = d
+        out: FloatArray = self.sparse_gradients(x, nodes).toarray()
         return out
 
+    def sparse_gradients(self, x: FloatArray, nodes: Sequence[int]) -> Any:
+        """Gradient rows of ``nodes`` at ``x``, a CSR matrix."""
+        import scipy.sparse
+
+        key = x.tobytes()
+        cached = getattr(self, "_last_grads", None)
+        if cached is not None and cached[0] == key:
+            grads = cached[1]
+        else:
+            grads = self.graph.gradients(self.values(x), self.nodes)
+            self._last_grads = (key, grads)
+        rows: list[int] = []
+        cols: list[int] = []
+        data: list[float] = []
+        col = self.col
+        for r, n in enumerate(nodes):
+            g = grads[n]
+            rows += [r] * len(g)
+            cols += [col[v] for v in g]
+            data += g.values()
+        return scipy.sparse.csr_matrix(
+            (data, (rows, cols)), shape=(len(nodes), len(self.vars))
+        )
+
     def jacobian(self, z: FloatArray) -> FloatArray:
+        """The residuals' Jacobian in scaled variables, dense."""
+        out: FloatArray = self.sparse_jacobian(z).toarray()
+        return out
+
+    def sparse_jacobian(self, z: FloatArray, rows: Any = None) -> Any:
+        """The residuals' Jacobian in scaled variables, a CSR matrix.
+
+        ``rows`` (indices into the residuals) restricts it to those rows.
+        """
         x = z * self.scale
         values = self.values(x)
-        rows = self.gradients(x, [*self.fig_nodes, *(s.node for s in self.structural)])
         nf = len(self.fig_nodes)
-        rows[:nf] /= self.sigma[:, None]
-        slack = self.slack(values)
-        for k, s in enumerate(self.structural):
-            if slack[k] >= 0:
-                rows[nf + k] = 0.0
+        row_nodes = [*self.fig_nodes, *(s.node for s in self.structural)]
+        index = range(len(row_nodes)) if rows is None else [int(r) for r in rows]
+        grads = self.sparse_gradients(x, [row_nodes[r] for r in index])
+        weight = np.empty(grads.shape[0])
+        for i, r in enumerate(index):
+            if r < nf:
+                weight[i] = 1.0 / self.sigma[r]
+                continue
+            k = r - nf
+            s = self.structural[k]
+            v = values[s.node]
+            if min(v - s.lo, s.hi - v) / self.str_scale[k] >= 0:
+                weight[i] = 0.0
             else:
-                below = values[s.node] - s.lo < s.hi - values[s.node]
-                sign = 1.0 if below else -1.0
-                rows[nf + k] *= sign * _PENALTY / self.str_scale[k]
-        return rows * self.scale[None, :]
+                sign = 1.0 if v - s.lo < s.hi - v else -1.0
+                weight[i] = sign * _PENALTY / self.str_scale[k]
+        return grads.multiply(weight[:, None]).multiply(self.scale[None, :]).tocsr()
+
+    def residual_rows(self, z: FloatArray, rows: Any) -> FloatArray:
+        """The residuals of index ``rows`` at ``z`` (figures, then penalties)."""
+        values = self.values(z * self.scale)
+        nf = len(self.fig_nodes)
+        out = np.empty(len(rows))
+        for i, r in enumerate(rows):
+            if r < nf:
+                out[i] = (values[self.fig_nodes[r]] - self.y[r]) / self.sigma[r]
+            else:
+                k = r - nf
+                s = self.structural[k]
+                v = values[s.node]
+                slack = min(v - s.lo, s.hi - v) / self.str_scale[k]
+                out[i] = _PENALTY * min(slack, 0.0)
+        return out
 
 
 def estimate_release(
@@ -334,37 +396,71 @@ def estimate_release(
     # the rank-deficient Jacobians that unobservable cross-assays give
     from scipy.optimize import least_squares  # slow to import: only when needed
 
-    try:  # extreme but valid figures can leave no finite starting point
-        with np.errstate(all="ignore"):
-            fit = least_squares(
-                model.residuals,
-                z0,
-                jac=model.jacobian,
-                bounds=(zlo, zhi),
-                method="dogbox",
-                x_scale=1.0,
-                xtol=1e-14,
-                ftol=1e-14,
-                gtol=1e-12,
-                max_nfev=2000,
+    # The problem separates over the connected blocks of its Jacobian (periods
+    # tied by totals and changes form one block): each block is fitted on its
+    # own, so that every dense step is the size of a block, not of the release.
+    pattern = model.sparse_jacobian(z0)
+    pattern.data = np.ones_like(pattern.data)
+    from scipy.sparse.csgraph import connected_components
+
+    _, label = connected_components(pattern.T @ pattern, directed=False)
+    coo = pattern.tocoo()
+    row_label = np.full(pattern.shape[0], -1, dtype=np.intp)
+    row_label[coo.row] = label[coo.col]
+    z = z0.copy()
+    fits = []
+    for c in range(int(label.max()) + 1 if label.size else 0):
+        cols = np.flatnonzero(label == c)
+        rows = np.flatnonzero(row_label == c)
+        if rows.size == 0:
+            continue  # variables no figure or inequality reads: left at the start
+
+        def fun(zc: FloatArray, cols: IntArray = cols, rows: IntArray = rows) -> Any:
+            full = z.copy()
+            full[cols] = zc
+            return model.residual_rows(full, rows)
+
+        def jac(zc: FloatArray, cols: IntArray = cols, rows: IntArray = rows) -> Any:
+            full = z.copy()
+            full[cols] = zc
+            return model.sparse_jacobian(full, rows)[:, cols].toarray()
+
+        try:  # extreme but valid figures can leave no finite starting point
+            with np.errstate(all="ignore"):
+                fit = least_squares(
+                    fun,
+                    z0[cols],
+                    jac=jac,
+                    bounds=(zlo[cols], zhi[cols]),
+                    method="dogbox",
+                    x_scale=1.0,
+                    xtol=1e-14,
+                    ftol=1e-14,
+                    gtol=1e-12,
+                    max_nfev=2000,
+                )
+        except ValueError as err:
+            raise ConvergenceError(
+                f"the least-squares estimate cannot start from these figures ({err})"
+            ) from err
+        z[cols] = fit.x
+        fits.append(fit)
+        if fit.status <= 0:
+            raise ConvergenceError(
+                f"release estimate did not converge: {fit.message}",
+                "estimate_release",
+                None,
+                result={
+                    model.graph.names[v]: float(x)
+                    for v, x in zip(model.vars, z * model.scale, strict=True)
+                },
             )
-    except ValueError as err:
-        raise ConvergenceError(
-            f"the least-squares estimate cannot start from these figures ({err})"
-        ) from err
-    if fit.status <= 0:
-        raise ConvergenceError(
-            f"release estimate did not converge: {fit.message}",
-            "estimate_release",
-            None,
-            result={
-                model.graph.names[v]: float(x)
-                for v, x in zip(model.vars, fit.x * model.scale, strict=True)
-            },
-        )
-    z = fit.x
     x = z * model.scale
     values = model.values(x)
+    fit = SimpleNamespace(
+        success=all(f.success for f in fits),
+        message="; ".join(sorted({str(f.message) for f in fits})),
+    )
     return _statistics(release, model, x, values, rounding, fit)
 
 
@@ -381,29 +477,27 @@ def _statistics(
     f = np.array([values[n] for n in model.fig_nodes])
     r = (f - model.y) / model.sigma
     chi2 = float(r @ r)
-    # weighted Jacobian of the figures in scaled variables
-    grad_fig = model.gradients(x, model.fig_nodes)
-    a = grad_fig / model.sigma[:, None] * model.scale[None, :]
-    _, sv, vt = np.linalg.svd(a, full_matrices=True)
-    tol = _RANK_RTOL * (sv[0] if sv.size else 0.0)
-    rank = int(np.sum(sv > tol))
-    v_r = vt[:rank].T
-    null = vt[rank:]
-    cov_z = (v_r / sv[:rank] ** 2) @ v_r.T
+    # weighted Jacobian of the figures in scaled variables, sparse
+    a = (
+        model.sparse_gradients(x, model.fig_nodes)
+        .multiply(1.0 / model.sigma[:, None])
+        .multiply(model.scale[None, :])
+        .tocsr()
+    )
+    rank, null, cov_z = _blockwise_pseudo_inverse(a)
 
-    def observable(gz: FloatArray) -> bool:
-        norm = float(np.linalg.norm(gz))
-        if norm == 0.0 or null.shape[0] == 0:
-            return True
-        return float(np.linalg.norm(null @ gz)) <= _OBS_TOL * norm
-
-    def sd_of(gz: FloatArray) -> float:
-        return math.sqrt(max(float(gz @ cov_z @ gz), 0.0))
-
+    # a unit vector's null-space component is the norm of the null basis' column
+    null_norm = np.sqrt(np.asarray(null.multiply(null).sum(axis=0)).ravel())
     unobservable = tuple(
         graph.names[v]
         for j, v in enumerate(model.vars)
-        if not observable(np.eye(len(model.vars))[j])
+        if null.shape[0] and null_norm[j] > _OBS_TOL
+    )
+    unobservable_set = set(unobservable)
+    # SD of every figure at once: diag(G cov Gᵀ), G the unweighted gradients
+    g_fig = a.multiply(model.sigma[:, None]).tocsr()
+    fig_sd = np.sqrt(
+        np.maximum(np.asarray((g_fig @ cov_z).multiply(g_fig).sum(axis=1)).ravel(), 0)
     )
     dof = nf - rank
     from scipy.stats import chi2 as chi2_dist  # slow to import: only when needed
@@ -414,7 +508,7 @@ def _statistics(
     for i, fid in enumerate(model.fids):
         b = problem.bindings[fid]
         fac = b.factor
-        sd = sd_of(a[i] * model.sigma[i])
+        sd = float(fig_sd[i])
         sig = float(model.sigma[i])
         redundancy = max(0.0, 1.0 - (sd / sig) ** 2)
         adj = float(model.y[i] - f[i])
@@ -439,16 +533,30 @@ def _statistics(
             )
         )
     derived = []
-    grad_der = model.gradients(x, [d.node for d in problem.derived])
-    for d, g in zip(problem.derived, grad_der, strict=True):
-        gz = g * model.scale
-        if observable(gz):
+    # every derived quantity at once: gradients in scaled variables, their
+    # null-space components and their variances
+    gz_all = (
+        model.sparse_gradients(x, [d.node for d in problem.derived])
+        .multiply(model.scale[None, :])
+        .tocsr()
+    )
+    g_norm = np.sqrt(np.asarray(gz_all.multiply(gz_all).sum(axis=1)).ravel())
+    if null.shape[0]:
+        in_null = (null @ gz_all.T).tocsc()
+        n_norm = np.sqrt(np.asarray(in_null.multiply(in_null).sum(axis=0)).ravel())
+    else:
+        n_norm = np.zeros(len(problem.derived))
+    der_obs = (g_norm == 0.0) | (n_norm <= _OBS_TOL * g_norm)
+    der_var = np.asarray((gz_all @ cov_z).multiply(gz_all).sum(axis=1)).ravel()
+    der_sd = np.sqrt(np.maximum(der_var, 0.0))
+    for k, d in enumerate(problem.derived):
+        if der_obs[k]:
             derived.append(
                 DerivedEstimate(
                     d.id,
                     d.unit_label,
                     values[d.node] / d.factor,
-                    sd_of(gz) / d.factor,
+                    float(der_sd[k]) / d.factor,
                     True,
                 )
             )
@@ -463,7 +571,7 @@ def _statistics(
         if sl <= _ACTIVE_RTOL
     ]
     for j, v in enumerate(model.vars):
-        if graph.names[v] in unobservable:
+        if graph.names[v] in unobservable_set:
             continue
         if x[j] - model.lo[j] <= _ACTIVE_RTOL * model.scale[j]:
             active.append(f"{graph.names[v]} >= {model.lo[j]:g}")
@@ -486,3 +594,79 @@ def _statistics(
         issuer=release.issuer,
         title=release.title,
     )
+
+
+def _blockwise_pseudo_inverse(a: Any) -> tuple[int, Any, Any]:
+    """Rank, null-space basis and ``(AᵀA)⁺`` of a sparse ``A``, block by block.
+
+    The columns of ``A`` split into connected components (two variables are
+    connected when a row holds both); ``A`` is block diagonal over them, so
+    its singular values are those of the blocks, its null space the direct
+    sum of theirs, and ``(AᵀA)⁺`` block diagonal. One dense SVD per block
+    gives all three, with the rank threshold of the whole matrix
+    (``_RANK_RTOL`` times its largest singular value).
+
+    Returns
+    -------
+    rank : int
+    null : scipy.sparse.csr_matrix, (n - rank, n)
+        Orthonormal rows spanning the null space.
+    cov : scipy.sparse.csr_matrix, (n, n)
+        ``(AᵀA)⁺``.
+    """
+    import scipy.sparse
+    from scipy.sparse.csgraph import connected_components
+
+    nf, nv = a.shape
+    pattern = a.copy()
+    pattern.data = np.ones_like(pattern.data)
+    _, label = connected_components(pattern.T @ pattern, directed=False)
+    coo = a.tocoo()
+    row_label = np.full(nf, -1, dtype=np.intp)
+    row_label[coo.row] = label[coo.col]
+    blocks = []
+    for c in range(int(label.max()) + 1 if nv else 0):
+        cols = np.flatnonzero(label == c)
+        rows = np.flatnonzero(row_label == c)
+        if rows.size:
+            dense = a[rows][:, cols].toarray()
+            _, sv, vt = np.linalg.svd(dense, full_matrices=rows.size < cols.size)
+        else:
+            sv, vt = np.zeros(0), np.eye(cols.size)
+        blocks.append((cols, sv, vt))
+    top = max((float(sv.max()) for _, sv, _ in blocks if sv.size), default=0.0)
+    tol = _RANK_RTOL * top
+    rank = 0
+    n_rows: list[Any] = []
+    n_cols: list[Any] = []
+    n_vals: list[Any] = []
+    c_rows: list[Any] = []
+    c_cols: list[Any] = []
+    c_vals: list[Any] = []
+    n_null = 0
+    for cols, sv, vt in blocks:
+        r = int(np.sum(sv > tol))
+        rank += r
+        null = vt[r:]
+        k = null.shape[0]
+        n_rows.append(np.repeat(n_null + np.arange(k), cols.size))
+        n_cols.append(np.tile(cols, k))
+        n_vals.append(null.ravel())
+        n_null += k
+        v_r = vt[:r].T
+        cov = (v_r / sv[:r] ** 2) @ v_r.T
+        c_rows.append(np.repeat(cols, cols.size))
+        c_cols.append(np.tile(cols, cols.size))
+        c_vals.append(cov.ravel())
+
+    def assemble(vals: list[Any], rows: list[Any], cols: list[Any], shape: Any) -> Any:
+        if not vals:
+            return scipy.sparse.csr_matrix(shape)
+        return scipy.sparse.csr_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+            shape=shape,
+        )
+
+    null_all = assemble(n_vals, n_rows, n_cols, (n_null, nv))
+    cov_all = assemble(c_vals, c_rows, c_cols, (nv, nv))
+    return rank, null_all, cov_all

@@ -6,13 +6,14 @@ mass fractions; the JSON form carries every number as ``{"value", "unit"}``.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from typing import Any
 
 from .._typing import Quantity
 from ..errors import InputError
 from ..solve.n_product import BalanceResult
 from ..units import GRADE, MASS
+from ._escape import dumps_json, escape_markdown, escape_text, finite_text
 from ._width import table_blocks, wrap_prose
 
 __all__ = ["BALANCE_FORMATS", "balance_report_dict", "render_balance"]
@@ -103,7 +104,7 @@ def balance_report_dict(
 
 
 def _table(
-    result: BalanceResult, feed_mass: Quantity | None
+    result: BalanceResult, feed_mass: Quantity | None, esc: Callable[[object], str]
 ) -> tuple[list[str], list[list[str]]]:
     names, elems = result.products, result.elements
     splits = result.splits.m_as("percent")
@@ -112,15 +113,16 @@ def _table(
     header = ["product", "split %"]
     if masses is not None:
         header.append("mass t")
-    header += [f"{e} recovery %" for e in elems]
+    header += [f"{esc(e)} recovery %" for e in elems]
     rows = []
     for k, n in enumerate(names):
-        row = [n, f"{splits[k]:.2f}"]
+        row = [esc(n), finite_text(splits[k], ".2f", "n/a")]
         if result.split_sd is not None:
-            row[1] += f" ± {result.split_sd.m_as('percent')[k]:.2f}"
+            sd = finite_text(result.split_sd.m_as("percent")[k], ".2f", "n/a")
+            row[1] += f" ± {sd}"
         if masses is not None:
-            row.append(f"{masses[n].m_as(MASS):,.1f}")
-        row += [f"{rec[i, k]:.2f}" for i in range(len(elems))]
+            row.append(finite_text(masses[n].m_as(MASS), ",.1f", "n/a"))
+        row += [finite_text(rec[i, k], ".2f", "n/a") for i in range(len(elems))]
         rows.append(row)
     return header, rows
 
@@ -167,16 +169,17 @@ def render_balance(
         return balance_html(result, feed_mass=feed_mass, feed_name=feed_name)
     if fmt == "json":
         doc = balance_report_dict(result, feed_mass=feed_mass, feed_name=feed_name)
-        return json.dumps(doc, indent=2)
+        return dumps_json(doc, indent=2)
     _scalar(result)
+    esc = escape_markdown if fmt == "markdown" else escape_text
     names, elems = result.products, result.elements
     kind = "exact" if len(elems) == len(names) - 1 else "weighted least squares"
+    condition = finite_text(float(result.condition), ".3g", "infinite")
     title = (
-        f"{feed_name or result.feed_name} -> {', '.join(names)} on "
-        f"{', '.join(elems)} ({kind}; condition number "
-        f"{float(result.condition):.3g})"
+        f"{esc(feed_name or result.feed_name)} -> {', '.join(map(esc, names))} on "
+        f"{', '.join(map(esc, elems))} ({kind}; condition number {condition})"
     )
-    header, rows = _table(result, feed_mass)
+    header, rows = _table(result, feed_mass, esc)
     if fmt == "markdown":
         lines = [f"**{title}**", ""]
         lines.append("| " + " | ".join(header) + " |")

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+from ._escape import escape_markdown, escape_text
+
 __all__ = [
     "decimals",
     "derived_range",
@@ -84,9 +86,6 @@ def derived_range(bounds: tuple[float, float], unit: str) -> str:
     return f"{interval(bounds, significant(bounds, 5), outward=True)} {unit}".strip()
 
 
-_MARKDOWN_SPECIAL = "\\`*|<>[]#!"
-
-
 def escape(text: str, *, markdown: bool = False) -> str:
     r"""A string from the input, safe to print in a text or Markdown report.
 
@@ -103,13 +102,4 @@ def escape(text: str, *, markdown: bool = False) -> str:
     >>> escape("x|y*", markdown=True)
     'x\\|y\\*'
     """
-    out = []
-    for ch in text:
-        if not ch.isprintable():
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        elif markdown and ch in _MARKDOWN_SPECIAL:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    return escape_markdown(text) if markdown else escape_text(text)

@@ -9,11 +9,14 @@ The JSON layout is the one issue 4 specifies::
 
 from __future__ import annotations
 
-import json
+import csv
+import io
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ..reconciliation import ReconciliationResult, undetectable
+from ._escape import dumps_json, escape_markdown, escape_text, finite_text
 from ._width import table_blocks, wrap_prose
 
 __all__ = ["RECONCILE_FORMATS", "reconciliation_dict", "render_reconciliation"]
@@ -24,17 +27,16 @@ _NUMERIC = ("measured", "adjusted", "sd", "redundancy", "test")
 
 
 def _fmt(value: Any, digits: int = 4) -> str:
-    v = float(value)
-    return "" if math.isnan(v) else f"{v:.{digits}g}"
+    return finite_text(value, f".{digits}g")
 
 
 def _num(value: Any) -> float | None:
     v = float(value)
-    return None if math.isnan(v) else v
+    return v if math.isfinite(v) else None
 
 
 def reconciliation_dict(result: ReconciliationResult) -> dict[str, Any]:
-    """The result as plain JSON-ready data (NaN becomes ``None``).
+    """The result as plain JSON-ready data (NaN and infinities become ``None``).
 
     Parameters
     ----------
@@ -73,21 +75,25 @@ def reconciliation_dict(result: ReconciliationResult) -> dict[str, Any]:
 
 
 def _csv(result: ReconciliationResult) -> str:
-    lines = ["stream,quantity,unit,measured,adjusted,sd,redundancy,test,class"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["stream", "quantity", "unit", *_NUMERIC, "class"])
     for row in result.rows():
-        cells = [row["stream"], row["quantity"], row["unit"]]
+        cells = [escape_text(row[k]) for k in ("stream", "quantity", "unit")]
         cells += [_fmt(row[k], 10) for k in _NUMERIC]
         cells.append(row["class"])
-        lines.append(",".join(cells))
-    return "\n".join(lines)
+        writer.writerow(cells)
+    return buffer.getvalue().rstrip("\n")
 
 
 def _table(result: ReconciliationResult, markdown: bool) -> str:
+    esc: Callable[[object], str] = escape_markdown if markdown else escape_text
     cols = ["variable", "unit", "measured", "adjusted", "sd", "redund.", "test"]
     cols.append("class")
     table = [cols]
     for row in result.rows():
-        cells = [row["name"], row["unit"]] + [_fmt(row[k]) for k in _NUMERIC]
+        cells = [esc(row["name"]), esc(row["unit"])]
+        cells += [_fmt(row[k]) for k in _NUMERIC]
         table.append([*cells, row["class"]])
     if markdown:
         lines = ["| " + " | ".join(r) + " |" for r in table]
@@ -96,22 +102,24 @@ def _table(result: ReconciliationResult, markdown: bool) -> str:
         lines = table_blocks(table)
     lines.append("")
     lines.append(
-        f"chi2 = {result.chi2:.4g} on {result.dof} dof, "
-        f"p = {_fmt(result.p_value)}; "
-        f"{result.message}; worst relative imbalance "
-        f"{result.max_relative_residual:.1e}"
+        f"chi2 = {finite_text(result.chi2, '.4g', 'n/a')} on {result.dof} dof, "
+        f"p = {finite_text(result.p_value, '.4g', 'n/a')}; "
+        f"{esc(result.message)}; worst relative imbalance "
+        f"{finite_text(result.max_relative_residual, '.1e', 'n/a')}"
     )
     for g in result.gross_errors:
-        group = ", ".join(g.group)
+        group = ", ".join(map(esc, g.group))
         lines.append(
-            f"gross error set aside: {g.measurement} (test {g.statistic:.2f} > "
-            f"{g.critical:.2f}; indistinguishable from: {group})"
+            f"gross error set aside: {esc(g.measurement)} (test "
+            f"{finite_text(g.statistic, '.2f', 'n/a')} > "
+            f"{finite_text(g.critical, '.2f', 'n/a')}; "
+            f"indistinguishable from: {group})"
         )
     blind = undetectable(result)
     if blind:
         lines.append(
             "not redundant, so a gross error there cannot be detected: "
-            + ", ".join(blind)
+            + ", ".join(map(esc, blind))
         )
     return "\n".join(lines if markdown else wrap_prose(lines))
 
@@ -138,7 +146,7 @@ def render_reconciliation(result: ReconciliationResult, fmt: str = "text") -> st
         An unknown ``fmt``.
     """
     if fmt == "json":
-        return json.dumps(reconciliation_dict(result), indent=2)
+        return dumps_json(reconciliation_dict(result), indent=2)
     if fmt == "csv":
         return _csv(result)
     if fmt == "html":

@@ -8,11 +8,14 @@ with ± SD, or ``unobservable``.
 
 from __future__ import annotations
 
-import json
+import csv
+import io
 import math
+from collections.abc import Callable
 from typing import Any
 
 from ..release import ReleaseEstimate
+from ._escape import dumps_json, escape_markdown, escape_text, finite_text
 from ._width import table_blocks, wrap_prose
 
 __all__ = [
@@ -27,7 +30,7 @@ _LARGEST = 3  #: normalised adjustments listed in the summary
 
 
 def _num(value: float) -> float | None:
-    return None if math.isnan(value) else value
+    return value if math.isfinite(value) else None
 
 
 def _decimals(sd: float) -> int:
@@ -41,15 +44,18 @@ def _pm(estimate: float, sd: float, unit: str) -> str:
     if math.isnan(estimate):
         return "unobservable"
     d = _decimals(sd)
-    return f"{estimate:,.{d}f} ± {sd:,.{d}f} {unit}"
+    return (
+        f"{finite_text(estimate, f',.{d}f', 'n/a')} ± "
+        f"{finite_text(sd, f',.{d}f', 'n/a')} {unit}"
+    )
 
 
 def _fmt(value: float, spec: str = ".2f") -> str:
-    return "" if math.isnan(value) else format(value, spec)
+    return finite_text(value, spec)
 
 
 def release_estimate_dict(result: ReleaseEstimate) -> dict[str, Any]:
-    """The estimate as JSON-ready data (NaN becomes ``None``).
+    """The estimate as JSON-ready data (NaN and infinities become ``None``).
 
     Returns
     -------
@@ -99,16 +105,29 @@ def release_estimate_dict(result: ReleaseEstimate) -> dict[str, Any]:
 
 
 def _csv(result: ReleaseEstimate) -> str:
-    lines = [
-        "kind,id,printed,unit,measured,rounding_sd,estimate,sd,"
-        "normalised_adjustment,redundancy,test"
-    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(
+        [
+            "kind",
+            "id",
+            "printed",
+            "unit",
+            "measured",
+            "rounding_sd",
+            "estimate",
+            "sd",
+            "normalised_adjustment",
+            "redundancy",
+            "test",
+        ]
+    )
     for f in result.figures:
         cells = [
             "figure",
-            f.id,
-            f'"{f.text}"',
-            f.unit,
+            escape_text(f.id),
+            escape_text(f.text),
+            escape_text(f.unit),
             *(
                 _fmt(v, ".10g")
                 for v in (
@@ -122,12 +141,12 @@ def _csv(result: ReleaseEstimate) -> str:
                 )
             ),
         ]
-        lines.append(",".join(cells))
+        writer.writerow(cells)
     for d in result.derived:
-        cells = ["derived", d.id, "", d.unit, "", "", _fmt(d.estimate, ".10g")]
-        cells += [_fmt(d.sd, ".10g"), "", "", ""]
-        lines.append(",".join(cells))
-    return "\n".join(lines)
+        cells = ["derived", escape_text(d.id), "", escape_text(d.unit), "", ""]
+        cells += [_fmt(d.estimate, ".10g"), _fmt(d.sd, ".10g"), "", "", ""]
+        writer.writerow(cells)
+    return buffer.getvalue().rstrip("\n")
 
 
 def _grid(table: list[list[str]], markdown: bool, right: set[int]) -> list[str]:
@@ -143,8 +162,9 @@ def _grid(table: list[list[str]], markdown: bool, right: set[int]) -> list[str]:
 
 
 def _text(result: ReleaseEstimate, markdown: bool) -> str:
+    esc: Callable[[object], str] = escape_markdown if markdown else escape_text
     h1, h2 = ("# ", "## ") if markdown else ("", "")
-    title = " - ".join(x for x in (result.issuer, result.title) if x) or "release"
+    title = " - ".join(esc(x) for x in (result.issuer, result.title) if x) or "release"
     lines = [f"{h1}massbalance reconcile --from-release: {title}", ""]
     lines.append(
         "Each printed figure is a measurement: the centre of its rounding interval "
@@ -156,13 +176,18 @@ def _text(result: ReleaseEstimate, markdown: bool) -> str:
     lines.append("")
     table = [["figure", "printed", "estimate ± SD", "adj/σ", "redund."]]
     for f in result.figures:
+        normalised = (
+            round(f.normalised, 2) + 0.0
+            if math.isfinite(f.normalised)
+            else f.normalised
+        )
         table.append(
             [
-                f.id,
-                f.text,
-                _pm(f.estimate, f.sd, f.unit),
-                f"{round(f.normalised, 2) + 0.0:+.2f}",
-                f"{f.redundancy:.2f}",
+                esc(f.id),
+                esc(f.text),
+                _pm(f.estimate, f.sd, esc(f.unit)),
+                finite_text(normalised, "+.2f"),
+                finite_text(f.redundancy, ".2f"),
             ]
         )
     lines += _grid(table, markdown, {3, 4})
@@ -174,33 +199,36 @@ def _text(result: ReleaseEstimate, markdown: bool) -> str:
         lines.append("")
         table = [["quantity", "estimate ± SD"]]
         for d in result.derived:
-            table.append([d.id, _pm(d.estimate, d.sd, d.unit)])
+            table.append([esc(d.id), _pm(d.estimate, d.sd, esc(d.unit))])
         lines += _grid(table, markdown, set())
         lines.append("")
     lines.append(f"{h2}Global test" if markdown else "GLOBAL TEST")
     lines.append("")
-    p = "n/a (no redundancy)" if math.isnan(result.p_value) else f"{result.p_value:.3g}"
+    p = finite_text(result.p_value, ".3g", "n/a (no redundancy)")
+    chi2 = finite_text(result.chi2, ".4g", "n/a")
     lines.append(
-        f"chi2 = {result.chi2:.4g} on {result.dof} dof ({result.n_figures} figures, "
+        f"chi2 = {chi2} on {result.dof} dof ({result.n_figures} figures, "
         f"{result.rank} identifiable variables), p = {p}."
     )
     worst = sorted(result.figures, key=lambda f: -abs(f.normalised))[:_LARGEST]
     if worst:
         lines.append(
             "Largest normalised adjustments: "
-            + ", ".join(f"{f.id} {f.normalised:+.2f}" for f in worst)
+            + ", ".join(
+                f"{esc(f.id)} {finite_text(f.normalised, '+.2f', 'n/a')}" for f in worst
+            )
             + "."
         )
     if result.unobservable:
         lines.append(
             "Unobservable (the figures do not determine them; no value given): "
-            + ", ".join(result.unobservable)
+            + ", ".join(map(esc, result.unobservable))
             + "."
         )
     if result.active:
         lines.append(
             "Active at the solution (the SDs are first order only): "
-            + ", ".join(result.active)
+            + ", ".join(map(esc, result.active))
             + "."
         )
     else:
@@ -228,7 +256,7 @@ def render_release_estimate(result: ReleaseEstimate, fmt: str = "text") -> str:
         An unknown ``fmt``.
     """
     if fmt == "json":
-        return json.dumps(release_estimate_dict(result), indent=2, ensure_ascii=False)
+        return dumps_json(release_estimate_dict(result), indent=2, ensure_ascii=False)
     if fmt == "csv":
         return _csv(result)
     if fmt in ("text", "markdown"):

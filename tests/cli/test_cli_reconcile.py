@@ -70,8 +70,10 @@ def test_non_convergence_exit_3(tmp_path, capsys, monkeypatch):
 
     f = tmp_path / "p.toml"
     f.write_text(GOOD)
-    original = res.solve
-    monkeypatch.setattr(res, "solve", lambda p, max_iter=50: original(p, max_iter=0))
+    original = res.solve_sparse
+    monkeypatch.setattr(
+        res, "solve_sparse", lambda p, max_iter=50: original(p, max_iter=0)
+    )
     assert main(["reconcile", str(f)]) == 3
     assert "no convergence" in capsys.readouterr().err
 

@@ -6,7 +6,6 @@ The browser's view of the same pages is tested in tests/cli/test_html_browser.py
 from __future__ import annotations
 
 import re
-import typing
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -101,34 +100,20 @@ def test_input_strings_are_escaped():
     assert "&lt;b&gt;release&lt;/b&gt;.toml" in page
 
 
-def test_disagreement_sections_when_the_report_has_them(seed_report):
-    """A report with ``disagreements`` gets one section per disagreement."""
+def test_one_section_per_disagreement_with_its_explanations(seed_report):
+    """The seed's two disagreements get a section each, with truncation."""
+    page = check_html(seed_report)
+    assert page.count('<section class="disagreement"') == 2
+    for d in seed_report.disagreements:
+        assert f'id="{d.id}"' in page
+    assert page.count("<strong>truncated</strong>") == 2
+    assert "2012Q1.recovery.Ag: [94.66, 94.78] % truncates to 94%" in page
 
-    class Explanation:
-        kind = "truncated"
-        figures = ("2012Q1.recovery.Ag",)
-        detail: typing.ClassVar = {"range": "94.67-94.78 %", "printed": "94 % <trunc>"}
 
-    class Disagreement:
-        id = "d1"
-        figures = ("2012Q1.recovery.Ag", "2012Q1.mass.ore_processed")
-        culprits = seed_report.culprits[:1]
-        explanations = (Explanation(),)
-
-    class WithDisagreements:
-        def __init__(self, report):
-            self._report = report
-            self.disagreements = (Disagreement(),)
-
-        def __getattr__(self, name):
-            return getattr(self._report, name)
-
-    page = check_html(WithDisagreements(seed_report))  # type: ignore[arg-type]
-    assert page.count('<section class="disagreement"') == 1
-    assert 'id="d1"' in page
-    assert "truncated" in page
-    assert "94 % &lt;trunc&gt;" in page
-    assert '<section class="disagreement"' not in check_html(seed_report)
+def test_no_disagreement_section_when_the_release_is_consistent():
+    report = check_release(read_release(SEED), rounding="either")
+    assert report.verdict == "consistent"
+    assert '<section class="disagreement"' not in check_html(report)
 
 
 def _cli_page(args: list[str]) -> str:
