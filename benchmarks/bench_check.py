@@ -1,4 +1,4 @@
-"""Benchmark of the release check (issue 2): run with ``python benchmarks/bench_check.py``.
+"""Benchmark of the release check: run with ``python benchmarks/bench_check.py``.
 
 Three measurements, each against the goal the issue names:
 

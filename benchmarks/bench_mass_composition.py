@@ -1,4 +1,4 @@
-"""chain-N balanced by mass-composition 0.6.8, against massbalance (issue 4).
+"""chain-N balanced by mass-composition 0.6.8, against massbalance.
 
 mass-composition is not a dependency of massbalance: run this script with
 the Python of a separate environment that has it, and point

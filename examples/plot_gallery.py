@@ -1,4 +1,5 @@
-"""Gallery: the four plots of massbalance.plot (needs the ``plot`` extra).
+"""The four plots of massbalance.plot (needs the ``plot`` extra).
+================================================================
 
 A forecast against guidance, the adjustments of a reconciled month, a Sankey
 diagram of a three-product balance, and the check of the seed release as
@@ -15,7 +16,8 @@ from massbalance.forecast import forecast
 from massbalance.io import read_plant, read_release
 from massbalance.solve import three_product
 
-HERE = Path(__file__).resolve().parent
+# The docs' gallery runs this script from its folder, without __file__.
+HERE = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
 
 try:
     import matplotlib.pyplot as plt

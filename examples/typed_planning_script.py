@@ -1,4 +1,5 @@
-"""A mine-planning script written against the documented public API, typed.
+"""A typed mine-planning script against the public API.
+=====================================================
 
 CI checks this file with ``mypy --strict``; the tests run it. It builds a
 month's streams (one quantity from the script's own pint registry), splits

@@ -341,7 +341,7 @@ def _run_reconcile_release(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-# --- library subcommands: balance, convert (issue 3) ---------------------------
+# --- library subcommands: balance, convert ---------------------------------
 
 
 def _read_toml(

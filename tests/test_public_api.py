@@ -19,7 +19,7 @@ MODULES = sorted(
     if not name.endswith("__main__")
 )
 
-# Lower layers may not import upper ones (ARCHITECTURE.md section 3).
+# Lower layers may not import upper ones (the module map).
 LAYERS = [
     {"errors"},
     {"_typing", "units"},
@@ -68,7 +68,7 @@ def _top(module_path: Path) -> str:
 def test_imports_point_down(path):
     me = _top(path)
     if me not in RANK:
-        pytest.fail(f"{me} is not placed in a layer of ARCHITECTURE.md section 3")
+        pytest.fail(f"{me} is not placed in a layer of the module map")
     tree = ast.parse(path.read_text())
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.level > 0:

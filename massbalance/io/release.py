@@ -1,4 +1,4 @@
-"""Read a release file (TOML, ARCHITECTURE.md section 4) into a :class:`Release`.
+"""Read a release file (TOML; see ``massbalance help release-format``) into a :class:`Release`.
 
 Every figure is a string exactly as printed, or a table
 ``{ value = "...", also = [...], step = "...", id = "..." }``. Errors name the

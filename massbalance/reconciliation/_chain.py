@@ -1,4 +1,4 @@
-"""The "chain-N" test and benchmark case (issue 4)."""
+"""The "chain-N" test and benchmark case: N flotation units in series."""
 
 from __future__ import annotations
 

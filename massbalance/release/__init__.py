@@ -6,8 +6,8 @@ way, whether true values inside all the intervals can satisfy every relation
 between them at once, and ranks the smallest sets of figures that explain a
 disagreement.
 
-A subpackage rather than the single ``release.py`` of ARCHITECTURE.md: the
-model, the constraint builder, the solver and the check are each one concept.
+A subpackage of one-concept stages: the model, the relations graph, feasibility,
+witnesses, culprits, costs, implied ranges, explanations and the check.
 """
 
 from __future__ import annotations

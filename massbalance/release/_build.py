@@ -2,7 +2,7 @@
 
 Every true quantity is a variable in canonical units (t, mass fraction, day)
 within physical bounds: masses >= 0, grades in [0, 1]. Every relation of
-ARCHITECTURE.md section 4 is an expression node (contained = sum of mass x
+the release format is an expression node (contained = sum of mass x
 grade, recovery = metal out / metal in, throughput = mass / days, change =
 ratio - 1, ...) or an equality (balance, total). A printed figure is a bound
 on one node: its rounding interval, converted to canonical units.

@@ -73,7 +73,7 @@ def _culprit_dict(c: Culprit) -> dict[str, Any]:
 
 
 def check_report_dict(report: CheckReport) -> dict[str, Any]:
-    """The report as the JSON contract of ARCHITECTURE.md section 5 (plus details).
+    """The report as the documented JSON contract (plus details).
 
     The contract keys come first; ``conflicts`` (the proof),
     ``disagreements`` (each independent disagreement with its culprit sets

@@ -1,6 +1,6 @@
 """Render a reconciliation result (text, Markdown, JSON, CSV, HTML). Pure: prints nothing.
 
-The JSON layout is the one issue 4 specifies::
+The JSON layout::
 
     {"streams": {name: {"mass": {"measured", "adjusted", "sd", "unit", ...},
                         "<El>": {...}}},
