@@ -117,8 +117,12 @@ class WitnessSearch:
         """A verified point inside ``box`` satisfying ``bounds``.
 
         ``quick`` tries only the given starts (a nearby witness), briefly.
+        Overflow and ``inf - inf`` in a trial point are expected (extreme but
+        valid figures); such points fail verification, so numpy's warnings
+        about them are silenced here.
         """
-        return WitnessResult(self._search(bounds, box, starts, quick=quick))
+        with np.errstate(all="ignore"):
+            return WitnessResult(self._search(bounds, box, starts, quick=quick))
 
     def _search(
         self,
@@ -179,9 +183,10 @@ class WitnessSearch:
         def hinge(
             v: npt.NDArray[np.float64],
         ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], bool]:
-            below = np.maximum(targets_lo - v, 0.0)
-            above = np.maximum(v - targets_hi, 0.0)
-            r = (below + above) / width
+            with np.errstate(invalid="ignore", over="ignore"):  # inf - inf: not met
+                below = np.maximum(targets_lo - v, 0.0)
+                above = np.maximum(v - targets_hi, 0.0)
+                r = (below + above) / width
             sign = np.where(below > 0.0, -1.0, np.where(above > 0.0, 1.0, 0.0))
             # close enough for verify: within the aimed margin plus half its
             # tolerance of every bound

@@ -130,6 +130,15 @@ def test_alexco_q3_2012_throughput_is_over_91_days():
     }
 
 
+# Disagreements that no set of three figures or fewer explains, by hand, named
+# by one of their figures. Puna 2018Q2 silver: the table's 954 koz needs a
+# recovery of at least 67.7 % (or 954, its 716 koz at 75 % and the 1.7 %
+# change all moved), while the text's "64%" and the "-6,4%"/"-6%" change hold
+# the recovery near 63.4 %: four printings at least
+# (tests/reference/releases/ssr-puna-2018q2-es.toml, hand check).
+EXCEEDED = {"ssr-puna-2018q2-es.toml": "2018Q2.recovery.Ag"}
+
+
 @pytest.mark.parametrize(
     "name", sorted(p.name for p in RELEASES.glob("*.toml")), ids=lambda n: n[:-5]
 )
@@ -142,6 +151,11 @@ def test_every_disagreement_of_a_reference_release_has_its_own_culprits(name):
     for d in report.disagreements:
         assert seen.isdisjoint(d.figures)  # independent: no shared figure
         seen |= set(d.figures)
+        if EXCEEDED.get(name, "") in d.figures:
+            # hand-checked: no set of three figures or fewer explains it
+            assert d.exceeded, d.id
+            assert not d.culprits, d.id
+            continue
         assert d.culprits, d.id
         assert len(d.culprits[0].figures) <= 3
         # a culprit set of a disagreement lies within it
