@@ -427,20 +427,21 @@ class Feasibility:
                 if not np.all(np.isfinite(z0)):
                     continue  # an unbounded box leaves no finite start here
                 try:
-                    result = least_squares(
-                        fun,
-                        z0,
-                        jac=jac,
-                        bounds=(zlo, zhi),
-                        method="trf",
-                        # an SVD per step is slow on large components: use LSMR there
-                        tr_solver="exact" if len(free) <= 40 else "lsmr",
-                        x_scale="jac",
-                        xtol=1e-15,
-                        ftol=1e-15,
-                        gtol=1e-15,
-                        max_nfev=200 if from_dive else nfev,
-                    )
+                    with np.errstate(all="ignore"):  # a flat start divides by 0
+                        result = least_squares(
+                            fun,
+                            z0,
+                            jac=jac,
+                            bounds=(zlo, zhi),
+                            method="trf",
+                            # an SVD per step is slow on large components: use LSMR there
+                            tr_solver="exact" if len(free) <= 40 else "lsmr",
+                            x_scale="jac",
+                            xtol=1e-15,
+                            ftol=1e-15,
+                            gtol=1e-15,
+                            max_nfev=200 if from_dive else nfev,
+                        )
                 except ValueError:  # scipy refuses the start (residuals not finite)
                     continue
                 z = result.x

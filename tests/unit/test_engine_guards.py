@@ -59,3 +59,13 @@ def test_a_witness_start_with_no_finite_residuals_is_skipped(capsys):
     assert captured.err == ""
     assert main(["reconcile", "--from-release", str(path)]) == 0
     assert path.read_bytes() == before
+
+
+def test_no_numpy_warning_reaches_stderr_from_the_witness_search(capsys):
+    from massbalance.cli import main
+
+    path = REGRESSIONS / "a-recovery-of-a-billionth-percent.toml"
+    assert main(["check", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert "INCONSISTENT" in captured.out
+    assert captured.err == ""
