@@ -6,4 +6,6 @@ import importlib.util
 
 collect_ignore: list[str] = []
 if importlib.util.find_spec("pandas") is None:  # the optional [pandas] extra
-    collect_ignore.append("massbalance/io/tables.py")
+    collect_ignore += ["massbalance/io/tables.py", "massbalance/frames.py"]
+if importlib.util.find_spec("matplotlib") is None:  # the optional [plot] extra
+    collect_ignore.append("massbalance/plot.py")

@@ -45,10 +45,11 @@ ROUNDING_METHODS: tuple[Rounding, ...] = ("nearest", "truncate", "either")
 TRAILING_ZEROS_READINGS: tuple[TrailingZeros, ...] = ("significant", "ambiguous")
 
 _REL_WIDEN = 1e-14  # outward margin on unit conversion, far above float error
-_OPEN_MARGIN = 1e-8
+_OPEN_MARGIN = 3e-9
 """An open end of an interval is moved inward by this fraction of its value:
-ten times the relative residual a witness is verified to (1e-9), so a witness
-at the excluded end is never accepted."""
+three times the relative residual a witness is verified to (1e-9), so a
+witness at the excluded end is never accepted, while true values closer to it
+than that are all that the margin leaves out."""
 
 BOUND_WORDS: Mapping[str, str] = {
     "just over": "above",
@@ -277,7 +278,7 @@ class Figure:
         """The interval in ``canonical`` units as floats.
 
         A closed end is rounded outward; an open end (:meth:`open_ends`) is
-        moved inward by one part in 10^8 of its value, so that no witness at
+        moved inward by three parts in 10^9 of its value, so that no witness at
         the excluded value passes verification. ``factor``, canonical units
         per printed unit, saves a unit conversion when the caller already has it.
         """

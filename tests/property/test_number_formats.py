@@ -48,5 +48,8 @@ def test_a_release_reads_the_same_under_every_number_format(generated, numbers):
             first.unit,
         ), (figure.text, first.text)
     a, b = check_release(default), check_release(other)
-    assert a.verdict == b.verdict == "consistent"
+    # the same verdict: a correctly rounded release is never flagged, and one
+    # the witness search cannot settle is undetermined under both printings
+    assert a.verdict == b.verdict
+    assert a.verdict in ("consistent", "undetermined")
     assert [f.interval for f in a.figures] == [f.interval for f in b.figures]

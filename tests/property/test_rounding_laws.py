@@ -42,11 +42,30 @@ def test_a_release_rounded_either_way_is_never_flagged(generated):
     _assert_consistent(generated)
 
 
+# An excluded end (truncation's upper end) is moved inward by this fraction
+# (massbalance.figures._OPEN_MARGIN, 3e-9) and a witness is verified to 1e-9.
+OPEN_MARGIN = 3e-9
+
+
+def _in_open_sliver(report, generated):
+    """A true value closer to an excluded end than the open-end margin: the
+    check treats that sliver as excluded (documented), so it may not find a
+    witness there; the generator's derived values land there by float error."""
+    return generated.rounding != "nearest" and any(
+        0.0 <= f.interval[1] - t <= 2 * OPEN_MARGIN * abs(f.interval[1])
+        for f in report.figures
+        if (t := generated.truth.get(f.id)) is not None
+    )
+
+
 def _assert_consistent(generated):
     report = check_release(loads_release(generated.text))
-    assert report.verdict == "consistent", (report.notes, generated.text)
     assert not report.flagged
     assert not report.suspect
+    if report.verdict == "undetermined" and _in_open_sliver(report, generated):
+        return  # never flagged; not decided in the sliver (see above)
+    assert report.verdict == "consistent", (report.notes, generated.text)
+    tol = 1e-9 if generated.rounding == "nearest" else 1e-9 + 2 * OPEN_MARGIN
     for figure in report.figures:
         # the printed interval holds the truth, and so does the implied range
         truth = generated.truth[figure.id]
@@ -54,7 +73,7 @@ def _assert_consistent(generated):
         assert lo - 1e-9 * abs(lo) <= truth <= hi + 1e-9 * abs(hi)
         assert figure.implied is not None
         ilo, ihi = figure.implied
-        assert ilo - 1e-9 * abs(ilo) <= truth <= ihi + 1e-9 * abs(ihi)
+        assert ilo - tol * abs(ilo) <= truth <= ihi + tol * abs(ihi)
 
 
 MOVABLE = [
