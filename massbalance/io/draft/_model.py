@@ -69,6 +69,8 @@ class DraftChange:
     value: str
     source: str
     checks: list[str] = field(default_factory=list)
+    # other printings of the same change (text, sentence), as an entry's ``also``
+    also: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
