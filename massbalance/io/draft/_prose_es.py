@@ -75,9 +75,17 @@ _ORD = {"primer": 1, "primero": 1, "segundo": 2, "tercer": 3, "tercero": 3, "cua
 _DE = r"\s+(?:de|del)(?:\s+año)?\s+"
 
 
+# words Spanish has and Portuguese, English and Italian production texts do not
+_OWN = re.compile(r"\b(?:el|los|las|del|fue)\b", re.I)
+
+
 def is_spanish(sentence: str) -> bool:
     """Whether ``sentence`` reads as a Spanish production statement."""
-    return len(_WORDS.findall(sentence)) >= 3 and bool(_SUBJECT.search(sentence))
+    return (
+        len(_WORDS.findall(sentence)) >= 3
+        and bool(_OWN.search(sentence))
+        and bool(_SUBJECT.search(sentence))
+    )
 
 
 def _resolve(text: str, current: DraftPeriod | None) -> Column | None:
@@ -337,16 +345,19 @@ class _Sentence:
             frm = _resolve(compared.group(1), self.current)
             # what changed: the clauses before, back to the start of the sentence
             before = self.text[: self.text.find(clause)] + clause[: m.start()]
-            to, _ = self.period_of(before, len(before))
+            to, doubt = self.period_of(before, len(before))
             if frm is None or to is None or frm.id == to.id:
                 continue
             kind, element, stream = self.subject(before + compared.group(1))
             if kind is None:
                 continue
             value = f"-{m.group(1)}%" if down and not up else f"{m.group(1)}%"
-            self.add_change(
-                DraftChange(kind, element, stream, frm.id, to.id, value, self.source)
+            change = DraftChange(
+                kind, element, stream, frm.id, to.id, value, self.source
             )
+            if doubt:
+                change.checks.append(doubt)
+            self.add_change(change)
 
     def subject(self, text: str) -> tuple[str | None, str | None, str | None]:
         """The figure a change is of: the kind and element its sentence names last."""
@@ -381,9 +392,11 @@ class _Sentence:
         return kind, element, None
 
     def add_change(self, change: DraftChange) -> None:
-        for _, p in (("from", change.from_period), ("to", change.to_period)):
-            if p not in self.draft.periods:
-                return  # a change against a period the release does not print
+        if not {change.from_period, change.to_period} <= set(self.draft.periods):
+            self.draft.unread.append(
+                f"text (a change against a period the tables do not print): {self.source}"
+            )
+            return
         for old in self.draft.changes:
             same = (
                 old.entry_kind,
@@ -401,6 +414,7 @@ class _Sentence:
             ):
                 if old.value != change.value:
                     old.also.append((change.value, change.source))
+                    old.checks += change.checks
                 self.used = True
                 return
         self.draft.changes.append(change)
