@@ -91,6 +91,16 @@ class Draft:
     # Mine Production"): a sentence's figures "from Mount Polley" are theirs
     operations: list[str] = field(default_factory=list)
 
+    def add_period(
+        self, pid: str, start: dt.date | None, end: dt.date | None, source: str
+    ) -> DraftPeriod:
+        """The period ``pid``, added (named by ``source``) if the draft lacks it."""
+        period = self.periods.get(pid)
+        if period is None:
+            period = DraftPeriod(pid, start, end, source)
+            self.periods[pid] = period
+        return period
+
 
 @dataclass(frozen=True)
 class Notes:

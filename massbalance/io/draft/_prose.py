@@ -177,11 +177,7 @@ def _period_near(
 
 
 def _period(draft: Draft, col: Column, source: str) -> DraftPeriod:
-    period = draft.periods.get(col.id)
-    if period is None:
-        period = DraftPeriod(col.id, col.start, col.end, source)
-        draft.periods[col.id] = period
-    return period
+    return draft.add_period(col.id, col.start, col.end, source)
 
 
 def sentences(paragraphs: list[str]) -> list[str]:

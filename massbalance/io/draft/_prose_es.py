@@ -124,14 +124,6 @@ def _resolve(text: str, current: DraftPeriod | None) -> Column | None:
     return None
 
 
-def _period(draft: Draft, col: Column, source: str) -> DraftPeriod:
-    period = draft.periods.get(col.id)
-    if period is None:
-        period = DraftPeriod(col.id, col.start, col.end, source)
-        draft.periods[col.id] = period
-    return period
-
-
 def _streams(
     vocab: Vocabulary, draft: Draft, kind: str, element: str
 ) -> tuple[str, ...]:
@@ -251,7 +243,7 @@ class _Sentence:
             entry = Entry(col.id, "throughput", f"{m.group(1)} tpd", self.source)
             if doubt:
                 entry.checks.append(doubt)
-            _add(_period(self.draft, col, self.source), entry)
+            _add(self.draft.add_period(col.id, col.start, col.end, self.source), entry)
             self.used = True
 
     def recovery(self, clause: str) -> None:
@@ -283,7 +275,7 @@ class _Sentence:
         )
         if doubt:
             entry.checks.append(doubt)
-        _add(_period(self.draft, col, self.source), entry)
+        _add(self.draft.add_period(col.id, col.start, col.end, self.source), entry)
         self.used = True
 
     def production(self, clause: str) -> None:
@@ -326,7 +318,7 @@ class _Sentence:
                 entry.checks.append(
                     "printed as approximate; read as the printed digits rounded"
                 )
-            _add(_period(self.draft, col, self.source), entry)
+            _add(self.draft.add_period(col.id, col.start, col.end, self.source), entry)
             self.used = True
 
     def change(self, clause: str) -> None:
