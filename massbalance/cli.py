@@ -586,10 +586,9 @@ def _screen_files(paths: Sequence[Path]) -> list[Path]:
 
 
 def _run_check_files(args: argparse.Namespace) -> int:
-    from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
-    from .io.draft import screen
+    from .io.draft import screen, screen_many
     from .io.draft.render import render_screen
 
     paths = [args.file, *args.more]
@@ -612,13 +611,7 @@ def _run_check_files(args: argparse.Namespace) -> int:
         max_culprits=args.max_culprits,
         labels=args.labels,
     )
-    if jobs == 1 or len(files) == 1:
-        rows = [work(f) for f in files]
-    else:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
-            rows = list(
-                pool.map(work, files, chunksize=max(1, len(files) // (4 * jobs)))
-            )
+    rows = screen_many(files, work, jobs)
     emit(args, render_screen(rows, args.format), inputs=files)
     return max(row.exit_code for row in rows)
 

@@ -197,3 +197,18 @@ def test_csv_source(tmp_path):
     assert (
         release.periods["2021Q2"].streams["ore_processed"].mass[0].text == "230,656 t"
     )
+
+
+def test_screen_many_gives_the_rows_in_the_files_order(tmp_path):
+    from massbalance.io.draft import screen, screen_many
+
+    root = Path(__file__).resolve().parents[2]
+    names = ["great-panther-2017q1.toml", "alexco-2011q3.toml", "mmg-2022q2.toml"]
+    files = [root / "tests" / "reference" / "releases" / n for n in names]
+    files.append(tmp_path / "empty.txt")
+    files[-1].write_text("")
+    serial = screen_many(files, screen, 1)
+    parallel = screen_many(files, screen, 2)
+    assert [r.file for r in parallel] == [str(f) for f in files]
+    assert parallel == serial
+    assert serial[-1].verdict == "error"

@@ -27,7 +27,7 @@ from ._model import Draft, Notes
 from ._periods import parse_header
 from ._prose import read_prose
 from ._rows import read_table
-from ._screen import ScreenRow, load_any, screen
+from ._screen import ScreenRow, load_any, screen, screen_many
 from ._sources import Document, NoTableError, load_document
 from ._tables import find_tables
 from ._writer import write_draft
@@ -44,6 +44,7 @@ __all__ = [
     "loads_release",
     "parse_header",
     "screen",
+    "screen_many",
 ]
 
 

@@ -69,6 +69,8 @@ class DraftChange:
     value: str
     source: str
     checks: list[str] = field(default_factory=list)
+    # other printings of the same change (text, sentence), as an entry's ``also``
+    also: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +90,16 @@ class Draft:
     # the operations the tables are about ("Mount Polley" of "Mount Polley
     # Mine Production"): a sentence's figures "from Mount Polley" are theirs
     operations: list[str] = field(default_factory=list)
+
+    def add_period(
+        self, pid: str, start: dt.date | None, end: dt.date | None, source: str
+    ) -> DraftPeriod:
+        """The period ``pid``, added (named by ``source``) if the draft lacks it."""
+        period = self.periods.get(pid)
+        if period is None:
+            period = DraftPeriod(pid, start, end, source)
+            self.periods[pid] = period
+        return period
 
 
 @dataclass(frozen=True)

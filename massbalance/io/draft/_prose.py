@@ -9,6 +9,7 @@ from typing import Any
 from ._labels import Vocabulary
 from ._model import Draft, DraftChange, DraftPeriod, Entry
 from ._periods import Column, _month_end, _months_back, period_between, quarter
+from ._prose_es import is_spanish, read_sentence_es
 
 __all__ = ["current_period", "read_prose"]
 
@@ -176,11 +177,7 @@ def _period_near(
 
 
 def _period(draft: Draft, col: Column, source: str) -> DraftPeriod:
-    period = draft.periods.get(col.id)
-    if period is None:
-        period = DraftPeriod(col.id, col.start, col.end, source)
-        draft.periods[col.id] = period
-    return period
+    return draft.add_period(col.id, col.start, col.end, source)
 
 
 def sentences(paragraphs: list[str]) -> list[str]:
@@ -350,6 +347,10 @@ def read_prose(paragraphs: list[str], vocab: Vocabulary, draft: Draft) -> None:
             continue
         quoted = " ".join(sentence.split())
         source = f'"{quoted}"'
+        if is_spanish(sentence):
+            if not read_sentence_es(sentence, vocab, draft, current):
+                draft.unread.append(f"text (not read): {source}")
+            continue
         if _GUIDANCE.search(sentence):
             if _AMOUNT.search(sentence) or _RATE.search(sentence):
                 draft.unread.append(f"text (guidance or plans, not entered): {source}")

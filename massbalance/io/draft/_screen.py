@@ -6,6 +6,7 @@ process, and what a Dask bag maps over a corpus (see ``docs/drafting.md``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from ...errors import InputError, MassBalanceError
 from ...release import CheckReport, Release, check_release
 from ..release import read_release
 
-__all__ = ["ScreenRow", "load_any", "screen"]
+__all__ = ["ScreenRow", "load_any", "screen", "screen_many"]
 
 #: exit status of a row's verdict, as ``massbalance check`` gives it
 EXIT_OF = {"consistent": 0, "inconsistent": 1, "error": 2}
@@ -126,3 +127,35 @@ def screen(
         drafted=to_check is not None,
         to_check=to_check or 0,
     )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def screen_many(
+    files: Sequence[Path], work: Callable[[Path], ScreenRow], jobs: int
+) -> list[ScreenRow]:
+    """``work`` on every file, in ``jobs`` processes; the rows in the files' order.
+
+    The files go to the workers largest first, one at a time, so that no
+    worker is left with a long file while the other has finished (the cost
+    of a check grows with the file; a task's round trip is small against
+    it). The workers are forked from this process with the library already
+    imported.
+    """
+    if jobs <= 1 or len(files) <= 1:
+        return [work(f) for f in files]
+    from concurrent.futures import ProcessPoolExecutor
+
+    order = sorted(range(len(files)), key=lambda k: -_size(files[k]))
+    rows: list[ScreenRow | None] = [None] * len(files)
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+        for k, row in zip(
+            order, pool.map(work, [files[k] for k in order]), strict=True
+        ):
+            rows[k] = row
+    return [row for row in rows if row is not None]

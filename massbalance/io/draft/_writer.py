@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
-from typing import Any
 
 from ...errors import MassBalanceError
 from ...units import parse_printed
@@ -23,26 +21,16 @@ def _c(text: str) -> str:
 
 
 DEFAULT_NUMBERS = "1,234.5"
-_SEPARATED = re.compile(r"\d[.,]\d")
 
 
 def _readable(text: str, numbers: str = DEFAULT_NUMBERS) -> str | None:
     """Why ``text`` cannot be read as a printed figure, or None if it can.
 
     ``numbers`` is the release's number format (``"1.234,5"`` for a table
-    that groups thousands with points). A reader that does not take that
-    setting would read ``"1.521"`` as a decimal: every figure with a
-    separator is then refused rather than read as another number.
+    that groups thousands with points), the reader's ``[release] numbers``.
     """
     try:
-        if numbers == DEFAULT_NUMBERS:
-            parse_printed(text)
-        else:
-            reader: Any = parse_printed
-            reader(text, numbers=numbers)
-    except TypeError:
-        if _SEPARATED.search(text):
-            return f'this version of the reader has no numbers = "{numbers}" setting'
+        parse_printed(text, numbers=numbers)
     except MassBalanceError as err:
         return err.message
     return None
@@ -204,13 +192,16 @@ class _Writer:
         where = f"change.{figure}.{change.from_period}-{change.to_period}"
         for reason in change.checks:
             self.check(where, reason)
-        why = _readable(change.value, self.draft.numbers)
+        for _, source in change.also:
+            self.lines.append(f"# also printed in the text: {_c(source)}")
+        values = [change.value, *(text for text, _ in change.also)]
+        bad = [(v, why) for v in values if (why := _readable(v, self.draft.numbers))]
         prefix = ""
-        if why:
-            self.check(where, f"{change.value!r} cannot be read ({why})")
+        for v, why in bad:
+            self.check(where, f"{v!r} cannot be read ({why})")
             prefix = "# "
-        else:
-            self.figures += 1
+        if not bad:
+            self.figures += len(values)
         self.lines += [
             f"{prefix}[[changes]]",
             f"{prefix}figure = {_q(figure)}",
@@ -218,6 +209,9 @@ class _Writer:
             f"{prefix}to = {_q(change.to_period)}",
             f"{prefix}value = {_q(change.value)}",
         ]
+        if len(values) > 1:
+            also = ", ".join(_q(v) for v in values[1:])
+            self.lines.append(f"{prefix}also = [{also}]")
 
     def unread(self, items: Iterable[str]) -> None:
         items = list(items)
