@@ -15,7 +15,19 @@ heuristic alone.
   two adjacent digits swapped, a digit dropped or doubled, the separator
   moved by a factor 10^k), reported only when exactly one such printing
   falls in the range the other figures imply for it, so that a long figure
-  does not fit some edit by chance.
+  does not fit some edit by chance;
+- ``other_column``: the disagreement's figures hold when the figure's
+  quantity is read as the same quantity printed for another period or
+  stream (a value copied across into the computation), reported only when
+  exactly one such printed value falls in the figure's implied range;
+- ``unit``: the figure fits when read in another unit (short ton for
+  tonne, avoirdupois for troy ounce, thousands for units, oz/t for g/t, a
+  fraction for a percentage, wet for dry tonnes at the stream's printed
+  moisture, and back);
+- ``printed_parts``: the figure (a total, a % change, a ratio, a
+  recovery) is, to its rounding, the same expression evaluated at the
+  printed figures it is computed from, and the disagreement's figures hold
+  once its printing is read as that and no longer as its true value.
 
 A convention (``truncated``, ``days``) that explains several disagreements
 is listed first in each of them, with the ids of all it explains.
@@ -44,7 +56,17 @@ DAY_COUNTS: tuple[tuple[int, ...], ...] = (
     (28, 29, 30, 31),
 )
 _CONVENTIONS = ("truncated", "days")
-_ORDER = {"truncated": 0, "days": 1, "digit": 2}
+_ORDER = {
+    "truncated": 0,
+    "days": 1,
+    "unit": 2,
+    "printed_parts": 3,
+    "digit": 4,
+    "other_column": 5,
+}
+_TROY_OUNCE = 31.1034768  # g
+_AVOIRDUPOIS_OUNCE = 28.349523125  # g
+_SHORT_TON = 0.90718474  # t
 
 
 class _Tester:
@@ -225,6 +247,173 @@ def _digit(
     return Explanation("digit", (fid,), (printing, slip))
 
 
+def _key(fid: str) -> tuple[str, ...]:
+    """A figure id without its ``alsoN`` suffix, split at dots."""
+    parts = fid.split(".")
+    if parts and parts[-1].startswith("also"):
+        parts = parts[:-1]
+    return tuple(parts)
+
+
+def _same_quantity(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether ``b`` prints the quantity ``a`` prints, for another period or
+    stream: the same id but the period, or (a mass or a grade of one
+    element) the same period but the stream."""
+    if a == b or len(a) != len(b) or len(a) < 2 or "change" in (a[0], b[0]):
+        return False
+    if a[1:] == b[1:]:
+        return True
+    if a[0] != b[0] or a[1] != b[1]:
+        return False
+    return (a[1] == "mass" and len(a) == 3) or (
+        a[1] == "grade" and len(a) == 4 and a[3] == b[3]
+    )
+
+
+def _other_column(
+    tester: _Tester,
+    fid: str,
+    others: frozenset[str],
+    rounding: Rounding,
+    trailing_zeros: TrailingZeros,
+) -> Explanation | None:
+    problem = tester.problem
+    binding = problem.bindings[fid]
+    need = tester.needed(fid, others)
+    if need is None:
+        return None
+    mine = _key(fid)
+    hits: dict[float, tuple[str, float, float]] = {}
+    for oid, other in problem.bindings.items():
+        if other.node == binding.node or other.kind != binding.kind:
+            continue
+        if not _same_quantity(mine, _key(oid)):
+            continue
+        lo, hi = other.figure.interval(rounding, trailing_zeros)
+        c_lo, c_hi = float(lo) * other.factor, float(hi) * other.factor
+        value = float(other.figure.number) * other.factor
+        if math.isclose(value, float(binding.figure.number) * binding.factor):
+            continue  # the same printed value: no other reading
+        if c_hi >= need[0] and c_lo <= need[1]:
+            hits.setdefault(value, (oid, c_lo, c_hi))
+    if len(hits) != 1:  # none, or not unique within the implied range
+        return None
+    ((oid, c_lo, c_hi),) = hits.values()
+    if not tester.fits(fid, others, *_outward(c_lo, c_hi)):
+        return None
+    return Explanation("other_column", (fid,), (oid,))
+
+
+def _unit_readings(problem: Problem, fid: str) -> Iterator[tuple[str, float]]:
+    """Other units the figure may have been printed in: (name, true value
+    per value read as printed)."""
+    binding = problem.bindings[fid]
+    unit = str(binding.figure.unit)
+    if binding.kind in ("mass", "wet_mass", "throughput", "contained", "equivalent"):
+        if "metric_ton" in unit or unit.startswith("tonne"):
+            yield "short tons", _SHORT_TON
+        elif "short_ton" in unit:
+            yield "tonnes", 1 / _SHORT_TON
+        if unit == "troy_ounce":
+            yield "avoirdupois ounces", _AVOIRDUPOIS_OUNCE / _TROY_OUNCE
+        elif unit == "ounce":
+            yield "troy ounces", _TROY_OUNCE / _AVOIRDUPOIS_OUNCE
+        if binding.kind != "throughput":
+            yield "thousands", 1000.0
+            yield "units, not thousands", 0.001
+    if binding.kind == "grade":
+        if unit == "gram / metric_ton":
+            yield "troy ounces per tonne", _TROY_OUNCE
+            yield "troy ounces per short ton", _TROY_OUNCE / _SHORT_TON
+        elif unit == "troy_ounce / metric_ton":
+            yield "grams per tonne", 1 / _TROY_OUNCE
+        elif unit == "troy_ounce / short_ton":
+            yield "grams per tonne", _SHORT_TON / _TROY_OUNCE
+    if binding.kind in ("grade", "recovery", "moisture", "change"):
+        if unit == "percent":
+            yield "a fraction, not %", 100.0
+        elif unit == "dimensionless":
+            yield "%, not a fraction", 0.01
+    if binding.kind in ("mass", "wet_mass") and len(_key(fid)) == 3:
+        period, _, stream = _key(fid)
+        moisture = problem.bindings.get(f"{period}.moisture.{stream}")
+        if moisture is not None:
+            m = float(moisture.figure.number) * moisture.factor
+            if 0.0 < m < 1.0:
+                if binding.kind == "mass":
+                    yield f"wet tonnes at {moisture.figure.text} moisture", 1 - m
+                else:
+                    yield f"dry tonnes at {moisture.figure.text} moisture", 1 / (1 - m)
+
+
+def _unit(tester: _Tester, fid: str, others: frozenset[str]) -> Explanation | None:
+    b = tester.solver.figures[fid]
+    fitting = [
+        name
+        for name, ratio in _unit_readings(tester.problem, fid)
+        if tester.fits(fid, others, *_outward(b.lo * ratio, b.hi * ratio))
+    ]
+    if not fitting:
+        return None
+    return Explanation("unit", (fid,), tuple(fitting))
+
+
+def _from_printed(
+    problem: Problem, node: int, printed: dict[int, float], parts: list[str]
+) -> float | None:
+    """``node``'s expression evaluated at the printed figures below it."""
+    graph = problem.graph
+    kind = graph.kind[node]
+    if kind == Op.CONST:
+        return float(graph.offset[node])
+    if kind == Op.VAR:
+        return None
+    values = []
+    for child in graph.args[node]:
+        if child in printed:
+            values.append(printed[child])
+            parts.append(str(child))
+            continue
+        v = _from_printed(problem, child, printed, parts)
+        if v is None:
+            return None
+        values.append(v)
+    if kind == Op.SUM:
+        return float(graph.offset[node]) + sum(
+            c * v for c, v in zip(graph.coef[node], values, strict=True)
+        )
+    if kind == Op.MUL:
+        return values[0] * values[1]
+    if values[1] == 0.0:
+        return None
+    return values[0] / values[1]
+
+
+def _printed_parts(
+    tester: _Tester, fid: str, others: frozenset[str]
+) -> Explanation | None:
+    problem, solver = tester.problem, tester.solver
+    node = problem.bindings[fid].node
+    if problem.graph.kind[node] in (Op.VAR, Op.CONST):
+        return None
+    printed: dict[int, float] = {}
+    names: dict[int, str] = {}
+    for oid, other in problem.bindings.items():
+        if other.node != node and other.node not in printed:
+            printed[other.node] = float(other.figure.number) * other.factor
+            names[other.node] = oid
+    parts: list[str] = []
+    value = _from_printed(problem, node, printed, parts)
+    b = solver.figures[fid]
+    if value is None or not b.lo <= value <= b.hi:
+        return None
+    if not tester.fits(fid, others, -math.inf, math.inf):
+        return None
+    ids = tuple(dict.fromkeys(names[int(p)] for p in parts))
+    binding = problem.bindings[fid]
+    return Explanation("printed_parts", (fid, *ids), (value / binding.factor,))
+
+
 def explain(
     problem: Problem,
     solver: Feasibility,
@@ -257,7 +446,16 @@ def explain(
             hit = _days(tester, fid, others)
             if hit:
                 mine.append(hit)
+            hit = _unit(tester, fid, others)
+            if hit:
+                mine.append(hit)
+            hit = _printed_parts(tester, fid, others)
+            if hit:
+                mine.append(hit)
             hit = _digit(tester, fid, others, rounding, trailing_zeros)
+            if hit:
+                mine.append(hit)
+            hit = _other_column(tester, fid, others, rounding, trailing_zeros)
             if hit:
                 mine.append(hit)
         found[gid] = mine

@@ -1,0 +1,122 @@
+"""The explanation kinds ``other_column``, ``unit`` and ``printed_parts`` on
+small hand-made releases where the explanation is the truth.
+
+Each release is printed from known true values (arithmetic in the comments),
+then one figure is computed the wrong way; the check must find the
+disagreement and report the explanation, which it does only with a verified
+witness.
+"""
+
+from __future__ import annotations
+
+from massbalance.io import loads_release
+from massbalance.release import Explanation, check_release
+
+HEAD = """
+[release]
+issuer = "Test Mining Ltd."
+title = "Hand-made"
+date = 2020-01-01
+"""
+
+
+def _quarter(
+    pid: str, mass: str, grade: str, contained: str, element: str = "Pb"
+) -> str:
+    return f"""
+[periods.{pid}]
+days = 91
+[periods.{pid}.streams.conc]
+mass = "{mass}"
+{element} = "{grade}"
+[periods.{pid}.contained]
+{element} = {{ value = "{contained}", in = ["conc"] }}
+"""
+
+
+def _explanations(text: str, kind: str) -> list[Explanation]:
+    report = check_release(loads_release(text))
+    assert report.verdict == "inconsistent"
+    return [e for d in report.disagreements for e in d.explanations if e.kind == kind]
+
+
+def test_a_grade_copied_across_from_another_quarter_is_other_column():
+    # P1: 11,000 t at 50.0 % Pb = 5,500 t Pb, printed as such.
+    # P2: 12,000 t at 63.7 % Pb = 7,644 t, but its contained was computed with
+    # P1's grade: 12,000 x 50.0 % = 6,000 t. P2's printed mass and contained
+    # imply a grade in [5,999.5 / 12,000.5, 6,000.5 / 11,999.5] = [49.994,
+    # 50.006] %; the only Pb grade printed elsewhere in that range is P1's
+    # 50.0 % ([49.95, 50.05] %).
+    text = (
+        HEAD
+        + _quarter("P1", "11,000 t", "50.0 %", "5,500 t")
+        + _quarter("P2", "12,000 t", "63.7 %", "6,000 t")
+    )
+    found = _explanations(text, "other_column")
+    assert [(e.figures, e.detail) for e in found] == [
+        (("P2.grade.conc.Pb",), ("P1.grade.conc.Pb",))
+    ]
+
+
+def test_a_grade_equal_to_no_other_printed_grade_is_not_other_column():
+    # the same, with P1's grade 51.0 % ([50.95, 51.05] %): no printed grade
+    # falls in [49.994, 50.006] %, so no value copied across fits.
+    text = (
+        HEAD
+        + _quarter("P1", "11,000 t", "51.0 %", "5,610 t")
+        + _quarter("P2", "12,000 t", "63.7 %", "6,000 t")
+    )
+    assert _explanations(text, "other_column") == []
+
+
+def test_silver_in_avoirdupois_ounces_is_unit():
+    # 10,000 t at 100 g/t Ag = 1,000,000 g = 32,150.7 troy oz, but printed as
+    # 1,000,000 / 28.349523 = 35,274 (avoirdupois) oz. Read as troy ounces,
+    # [35,273.5, 35,274.5] oz x 31.103 g = [1,097.1, 1,097.2] kg, outside the
+    # [994.95, 1,005.05] kg that [9,999.5, 10,000.5] t x [99.5, 100.5] g/t
+    # allow; read as avoirdupois, x 28.3495 g = [999.98, 1,000.01] kg fits.
+    text = HEAD + _quarter("P", "10,000 t", "100 g/t", "35,274 oz", element="Ag")
+    found = _explanations(text, "unit")
+    assert [(e.figures, e.detail) for e in found] == [
+        (("P.contained.Ag",), ("avoirdupois ounces",))
+    ]
+
+
+def test_a_mass_in_short_tons_is_unit():
+    # 20,000 t at 5.00 % Pb = 1,000 t Pb, but the mass was printed in short
+    # tons: 20,000 / 0.90718474 = 22,046 st, printed as "22,046 t". Read as
+    # tonnes, 22,046 t x [4.995, 5.005] % = [1,101, 1,104] t, which cannot
+    # print as 1,000 t; read as short tons, [22,045.5, 22,046.5] x 0.907185 =
+    # [19,999.5, 20,000.4] t fits.
+    text = HEAD + _quarter("P", "22,046 t", "5.00 %", "1,000 t")
+    found = _explanations(text, "unit")
+    assert ("P.mass.conc",) in [e.figures for e in found]
+    hit = next(e for e in found if e.figures == ("P.mass.conc",))
+    assert hit.detail == ("short tons",)
+
+
+def test_a_change_computed_from_the_printed_figures_is_printed_parts():
+    # P1: 10,000 t at 12.40 % Pb = 1,240 t Pb, printed "1.2 kt";
+    # P2: 10,000 t at 14.60 % Pb = 1,460 t Pb, printed "1.5 kt".
+    # The true change is 1,460 / 1,240 - 1 = 17.74 % (masses and grades pin it
+    # to [1,459.4 / 1,240.6, 1,460.6 / 1,239.4] - 1 = [17.64, 17.85] %), but
+    # the release prints the change of the printed figures: 1.5 / 1.2 - 1 =
+    # 25.0 %.
+    text = (
+        HEAD
+        + _quarter("P1", "10,000 t", "12.40 %", "1.2 kt")
+        + _quarter("P2", "10,000 t", "14.60 %", "1.5 kt")
+        + """
+[[changes]]
+figure = "contained.Pb"
+from = "P1"
+to = "P2"
+value = "25.0%"
+"""
+    )
+    found = _explanations(text, "printed_parts")
+    assert len(found) == 1
+    (hit,) = found
+    assert hit.figures[0] == "change.contained.Pb.P1-P2"
+    assert set(hit.figures[1:]) == {"P1.contained.Pb", "P2.contained.Pb"}
+    assert abs(float(hit.detail[0]) - 25.0) < 1e-9
