@@ -27,7 +27,10 @@ heuristic alone.
 - ``printed_parts``: the figure (a total, a % change, a ratio, a
   recovery) is, to its rounding, the same expression evaluated at the
   printed figures it is computed from, and the disagreement's figures hold
-  once its printing is read as that and no longer as its true value.
+  once its printing is read as that and no longer as its true value;
+- ``equivalent_of_parts``: a total's metal equivalent is the sum of its
+  parts' equivalents, or the total's metals at another period's prices, at
+  a verified witness of the disagreement's other figures.
 
 A convention (``truncated``, ``days``) that explains several disagreements
 is listed first in each of them, with the ids of all it explains.
@@ -37,11 +40,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from ..figures import Rounding, TrailingZeros
-from ..intervals import Bound, Op, hull
+from ..intervals import Bound, Graph, Op, hull
 from ._build import Problem
 from ._feasibility import Feasibility
 from ._result import Explanation
@@ -63,6 +66,7 @@ _ORDER = {
     "printed_parts": 3,
     "digit": 4,
     "other_column": 5,
+    "equivalent_of_parts": 3,
 }
 _TROY_OUNCE = 31.1034768  # g
 _AVOIRDUPOIS_OUNCE = 28.349523125  # g
@@ -94,6 +98,16 @@ class _Tester:
         if box is None:
             return False
         return solver.witness(bounds, box) is not None
+
+    def witness(self, fid: str, others: frozenset[str]) -> dict[int, float] | None:
+        """A verified witness of the disagreement with ``fid`` read as nothing:
+        its variables' values, or None."""
+        solver = self.solver
+        comp = solver.component_of[fid]
+        released = others | self.printings[solver.figures[fid].node]
+        bounds = solver.active(released, [comp])
+        box = solver.propagate(bounds)
+        return None if box is None else solver.witness(bounds, box)
 
     def needed(self, fid: str, others: frozenset[str]) -> tuple[float, float] | None:
         """The range of ``fid`` the other figures imply (canonical units)."""
@@ -358,11 +372,14 @@ def _unit(tester: _Tester, fid: str, others: frozenset[str]) -> Explanation | No
     return Explanation("unit", (fid,), tuple(fitting))
 
 
-def _from_printed(
-    problem: Problem, node: int, printed: dict[int, float], parts: list[str]
+def _evaluate(
+    graph: Graph, node: int, leaf: Callable[[int], float | None]
 ) -> float | None:
-    """``node``'s expression evaluated at the printed figures below it."""
-    graph = problem.graph
+    """``node``'s expression, with ``leaf(n)`` for every node ``n`` it gives a
+    value for (None: go on down), or None where a variable is left."""
+    given = leaf(node)
+    if given is not None:
+        return given
     kind = graph.kind[node]
     if kind == Op.CONST:
         return float(graph.offset[node])
@@ -370,11 +387,7 @@ def _from_printed(
         return None
     values = []
     for child in graph.args[node]:
-        if child in printed:
-            values.append(printed[child])
-            parts.append(str(child))
-            continue
-        v = _from_printed(problem, child, printed, parts)
+        v = _evaluate(graph, child, leaf)
         if v is None:
             return None
         values.append(v)
@@ -384,9 +397,7 @@ def _from_printed(
         )
     if kind == Op.MUL:
         return values[0] * values[1]
-    if values[1] == 0.0:
-        return None
-    return values[0] / values[1]
+    return None if values[1] == 0.0 else values[0] / values[1]
 
 
 def _printed_parts(
@@ -403,15 +414,105 @@ def _printed_parts(
             printed[other.node] = float(other.figure.number) * other.factor
             names[other.node] = oid
     parts: list[str] = []
-    value = _from_printed(problem, node, printed, parts)
+
+    def leaf(n: int) -> float | None:
+        if n in printed:
+            parts.append(names[n])
+        return printed.get(n)
+
+    value = _evaluate(problem.graph, node, leaf)
     b = solver.figures[fid]
     if value is None or not b.lo <= value <= b.hi:
         return None
     if not tester.fits(fid, others, -math.inf, math.inf):
         return None
-    ids = tuple(dict.fromkeys(names[int(p)] for p in parts))
+    ids = tuple(dict.fromkeys(parts))
     binding = problem.bindings[fid]
     return Explanation("printed_parts", (fid, *ids), (value / binding.factor,))
+
+
+def _equivalent_parts(problem: Problem, fid: str) -> dict[str, str]:
+    """The other periods printing ``fid``'s equivalent: period -> figure id."""
+    mine = _key(fid)
+    return {
+        _key(oid)[0]: oid
+        for oid, b in problem.bindings.items()
+        if b.kind == "equivalent"
+        and _key(oid)[0] != mine[0]
+        and _key(oid)[1:] == mine[1:]
+    }
+
+
+def _base_metal(problem: Problem, node: int) -> int | None:
+    """The base metal's node of an equivalent's node: its term with no price
+    or ratio in it."""
+    graph = problem.graph
+    if graph.kind[node] != Op.SUM:
+        return None
+    priced = {b.node for b in problem.bindings.values() if b.kind in ("price", "ratio")}
+    return next(
+        (a for a in graph.args[node] if priced.isdisjoint(graph.subtree([a]))), None
+    )
+
+
+def _equivalent_of_parts(
+    tester: _Tester, fid: str, others: frozenset[str]
+) -> Explanation | None:
+    """A total's equivalent printed as the sum of its parts' equivalents, or
+    at another period's prices: the value, at a verified witness of the
+    disagreement without ``fid``, falls in ``fid``'s printed interval."""
+    problem, solver = tester.problem, tester.solver
+    if problem.bindings[fid].kind != "equivalent":
+        return None
+    graph, node = problem.graph, problem.bindings[fid].node
+    periods = _equivalent_parts(problem, fid)
+    if not periods:
+        return None
+    x = tester.witness(fid, others)
+    if x is None:
+        return None
+    b = solver.figures[fid]
+
+    def at(n: int) -> float | None:
+        return x.get(n) if graph.kind[n] == Op.VAR else None
+
+    base = _base_metal(problem, node)
+    if base is not None:
+        # the parts: the periods whose base metal shares a variable with ours
+        mine = set(graph.subtree([base]))
+        parts = {}
+        for q, oid in periods.items():
+            theirs = _base_metal(problem, problem.bindings[oid].node)
+            if theirs is not None and any(
+                graph.kind[n] == Op.VAR and n in mine for n in graph.subtree([theirs])
+            ):
+                parts[q] = oid
+        if len(parts) >= 2:
+            values = [
+                _evaluate(graph, problem.bindings[o].node, at) for o in parts.values()
+            ]
+            total = math.fsum(v for v in values if v is not None)
+            if None not in values and b.lo <= total <= b.hi:
+                return Explanation("equivalent_of_parts", (fid,), ("sum", *parts))
+    period = _key(fid)[0]
+    for q in periods:
+        swap = {}
+        for oid, other in problem.bindings.items():
+            k = _key(oid)
+            if other.kind in ("price", "ratio") and k[0] == period:
+                twin = problem.bindings.get(".".join((q, *k[1:])))
+                if twin is not None:
+                    swap[other.node] = twin.node
+        if not swap or any(n not in x for n in swap.values()):
+            continue  # another component: its prices are not at this witness
+
+        def swapped(n: int, swap: dict[int, int] = swap) -> float | None:
+            return x[swap[n]] if n in swap else at(n)
+
+        value = _evaluate(graph, node, swapped)
+        if value is not None and b.lo <= value <= b.hi:
+            return Explanation("equivalent_of_parts", (fid,), ("prices", q))
+    return None
 
 
 def explain(
@@ -450,6 +551,9 @@ def explain(
             if hit:
                 mine.append(hit)
             hit = _printed_parts(tester, fid, others)
+            if hit:
+                mine.append(hit)
+            hit = _equivalent_of_parts(tester, fid, others)
             if hit:
                 mine.append(hit)
             hit = _digit(tester, fid, others, rounding, trailing_zeros)

@@ -120,3 +120,68 @@ value = "25.0%"
     assert hit.figures[0] == "change.contained.Pb.P1-P2"
     assert set(hit.figures[1:]) == {"P1.contained.Pb", "P2.contained.Pb"}
     assert abs(float(hit.detail[0]) - 25.0) < 1e-9
+
+
+def _equivalent_release(h1: str) -> str:
+    def quarter(p: str, ag: str, pb: str, eq: str, price: str) -> str:
+        return f"""
+[periods.{p}]
+days = 91
+[periods.{p}.streams.pb_conc]
+mass = "5,000 t"
+[periods.{p}.contained]
+Ag = {{ value = "{ag}", in = ["pb_conc"] }}
+Pb = {{ value = "{pb}", in = ["pb_conc"] }}
+[periods.{p}.equivalent.AgEq]
+value = "{eq}"
+prices = {{ Ag = "{price}", Pb = "1.000 USD/lb" }}
+"""
+
+    # Q1: 101,234 oz + 1,012,345 lb x 1.000 / 20.00 = 151,851 oz AgEq;
+    # Q2: 98,766 oz + 987,655 lb x 1.000 / 25.00 = 138,272 oz AgEq;
+    # H1 = Q1 + Q2: 200,000 oz + 2,000,000 lb x 1.000 / 22.50 = 288,889 oz,
+    # printed "289 koz" when right.
+    return (
+        HEAD
+        + quarter("Q1", "101,234 oz", "1,012,345 lb", "151,851 oz", "20.00 USD/oz")
+        + quarter("Q2", "98,766 oz", "987,655 lb", "138,272 oz", "25.00 USD/oz")
+        + f"""
+[periods.H1]
+days = 182
+[periods.H1.streams.pb_conc]
+[periods.H1.contained]
+Ag = {{ value = "200,000 oz", in = ["pb_conc"] }}
+Pb = {{ value = "2,000,000 lb", in = ["pb_conc"] }}
+[periods.H1.equivalent.AgEq]
+value = "{h1}"
+prices = {{ Ag = "22.50 USD/oz", Pb = "1.000 USD/lb" }}
+
+[[totals]]
+total = "H1"
+parts = ["Q1", "Q2"]
+"""
+    )
+
+
+def test_a_total_equivalent_summed_from_its_parts_is_equivalent_of_parts():
+    # 151,851 + 138,272 = 290,123 oz, printed "290 koz": the parts' sum, not
+    # the 288,889 oz of the six months' ounces at the six months' prices.
+    found = _explanations(_equivalent_release("290 koz"), "equivalent_of_parts")
+    assert [(e.figures, e.detail) for e in found] == [
+        (("H1.equivalent.AgEq",), ("sum", "Q1", "Q2"))
+    ]
+
+
+def test_a_total_equivalent_at_another_periods_prices_is_equivalent_of_parts():
+    # at Q1's prices: 200,000 + 2,000,000 x 1.000 / 20.00 = 300,000 oz,
+    # printed "300 koz" (at Q2's, 280,000 oz; the parts' sum is 290,123 oz).
+    found = _explanations(_equivalent_release("300 koz"), "equivalent_of_parts")
+    assert [(e.figures, e.detail) for e in found] == [
+        (("H1.equivalent.AgEq",), ("prices", "Q1"))
+    ]
+
+
+def test_a_right_total_equivalent_has_no_explanation():
+    report = check_release(loads_release(_equivalent_release("289 koz")))
+    assert report.verdict == "consistent"
+    assert report.disagreements == ()
