@@ -185,3 +185,55 @@ def test_a_right_total_equivalent_has_no_explanation():
     report = check_release(loads_release(_equivalent_release("289 koz")))
     assert report.verdict == "consistent"
     assert report.disagreements == ()
+
+
+_CASES = {
+    "other_column": (
+        HEAD
+        + _quarter("P1", "11,000 t", "50.0 %", "5,500 t")
+        + _quarter("P2", "12,000 t", "63.7 %", "6,000 t"),
+        "P1.grade.conc.Pb (50.0 %), the same quantity for another period",
+    ),
+    "unit": (
+        HEAD + _quarter("P", "10,000 t", "100 g/t", "35,274 oz", element="Ag"),
+        "P.contained.Ag (35,274 oz) fits if it was read in avoirdupois ounces",
+    ),
+    "printed_parts": (
+        HEAD
+        + _quarter("P1", "10,000 t", "12.40 %", "1.2 kt")
+        + _quarter("P2", "10,000 t", "14.60 %", "1.5 kt")
+        + """
+[[changes]]
+figure = "contained.Pb"
+from = "P1"
+to = "P2"
+value = "25.0%"
+""",
+        "change.contained.Pb.P1-P2 (25.0%) is 25.00 % computed from the printed",
+    ),
+    "equivalent_of_parts": (
+        _equivalent_release("290 koz"),
+        "fits as the sum of the equivalents of Q1 and Q2",
+    ),
+}
+
+
+def test_each_new_kind_is_written_out_in_every_report_format():
+    import json
+
+    from massbalance.report import check_html, render_check
+
+    for kind, (text, sentence) in _CASES.items():
+        report = check_release(loads_release(text))
+        entries = [
+            e
+            for d in json.loads(render_check(report, "json"))["disagreements"]
+            for e in d["explanations"]
+            if e["kind"] == kind
+        ]
+        assert entries, kind
+        assert set(entries[0]) >= {"kind", "figures", "detail", "text"}
+        assert sentence in entries[0]["text"]
+        plain = " ".join(render_check(report, "text").split())
+        assert sentence in plain
+        assert sentence.split(" (")[0] in check_html(report)
