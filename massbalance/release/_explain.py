@@ -362,10 +362,17 @@ def _unit_readings(problem: Problem, fid: str) -> Iterator[tuple[str, float]]:
 
 def _unit(tester: _Tester, fid: str, others: frozenset[str]) -> Explanation | None:
     b = tester.solver.figures[fid]
+    readings = [
+        (name, *_outward(b.lo * ratio, b.hi * ratio))
+        for name, ratio in _unit_readings(tester.problem, fid)
+    ]
+    need = tester.needed(fid, others) if readings else None
+    if need is None:
+        return None
     fitting = [
         name
-        for name, ratio in _unit_readings(tester.problem, fid)
-        if tester.fits(fid, others, *_outward(b.lo * ratio, b.hi * ratio))
+        for name, lo, hi in readings
+        if hi >= need[0] and lo <= need[1] and tester.fits(fid, others, lo, hi)
     ]
     if not fitting:
         return None
