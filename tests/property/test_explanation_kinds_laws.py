@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from massbalance.io import loads_release
 from massbalance.release import Explanation, check_release
+from massbalance.testing.releases import synthetic_release
 
 HEAD = """
 [release]
@@ -129,3 +130,22 @@ value = "{printed:.1f}%"
     assert abs(float(hits[0].detail[0]) - (k2 / k1 - 1.0) * 100.0) < 1e-6
     # (e) without the change, read as a function of the printings, it holds
     assert check_release(loads_release(body)).verdict == "consistent"
+
+
+def test_slips_and_copies_rarely_fit_a_fault_that_is_neither():
+    # One mass or contained figure of a generated quarter moved by 8-20 %: not
+    # a slip of the pen and not a copy, so a `digit` or `other_column` found
+    # fits by chance. Reporting them only when a single candidate falls in
+    # the implied range keeps that rare: 10 of the 200 seeds 0-199 (5 %)
+    # when this was written; 100 seeds must stay at or below 10 %.
+    chance = 0
+    for seed in range(100):
+        generated, _ = synthetic_release(n_periods=1, seed=seed, errors=1)
+        report = check_release(loads_release(generated.text))
+        assert report.verdict == "inconsistent"
+        chance += any(
+            e.kind in ("digit", "other_column")
+            for d in report.disagreements
+            for e in d.explanations
+        )
+    assert chance <= 10
