@@ -149,3 +149,71 @@ def test_slips_and_copies_rarely_fit_a_fault_that_is_neither():
             for e in d.explanations
         )
     assert chance <= 10
+
+
+def _equivalent_quarter(p: str, ag: int, pb: int, eq: str, price: str) -> str:
+    return f"""
+[periods.{p}]
+days = 91
+[periods.{p}.streams.pb_conc]
+mass = "5,000 t"
+[periods.{p}.contained]
+Ag = {{ value = "{ag:,} oz", in = ["pb_conc"] }}
+Pb = {{ value = "{pb:,} lb", in = ["pb_conc"] }}
+[periods.{p}.equivalent.AgEq]
+value = "{eq}"
+prices = {{ Ag = "{price}", Pb = "1.000 USD/lb" }}
+"""
+
+
+# Two quarters with 50,000-150,000 oz Ag and 0.5-2.0 Mlb Pb at Ag prices of
+# 15.00-35.00 USD/oz and 1.000 USD/lb; the half-year prices Ag at the mean of
+# the two. Its equivalent is printed in koz as the sum of the quarters'
+# (each to 1 oz). Examples are kept where that sum is more than 1.5 koz from
+# the half-year's own equivalent (so 1 koz rounding cannot hide it) and more
+# than 20 oz from a rounding edge (the parts' printings move it by <= 1 oz).
+@settings(max_examples=20, deadline=None)  # about 1-2 s each: a full culprit search
+@given(
+    st.integers(50_000, 150_000),
+    st.integers(50_000, 150_000),
+    st.integers(500_000, 2_000_000),
+    st.integers(500_000, 2_000_000),
+    st.integers(1_500, 3_500),
+    st.integers(1_500, 3_500),
+)
+def test_a_total_equivalent_summed_from_its_parts_is_equivalent_of_parts(
+    a1, a2, p1, p2, c1, c2
+):
+    s1, s2 = c1 / 100.0, c2 / 100.0
+    sh = round((s1 + s2) / 2.0, 2)
+    e1, e2 = round(a1 + p1 / s1), round(a2 + p2 / s2)
+    own = a1 + a2 + (p1 + p2) / sh
+    total = e1 + e2
+    assume(abs(total - own) > 1_500)
+    assume(abs(total / 1000.0 - round(total / 1000.0)) < 0.48)
+    text = (
+        HEAD
+        + _equivalent_quarter("Q1", a1, p1, f"{e1:,} oz", f"{s1:.2f} USD/oz")
+        + _equivalent_quarter("Q2", a2, p2, f"{e2:,} oz", f"{s2:.2f} USD/oz")
+        + f"""
+[periods.H1]
+days = 182
+[periods.H1.streams.pb_conc]
+[periods.H1.contained]
+Ag = {{ value = "{a1 + a2:,} oz", in = ["pb_conc"] }}
+Pb = {{ value = "{p1 + p2:,} lb", in = ["pb_conc"] }}
+[periods.H1.equivalent.AgEq]
+value = "{round(total / 1000.0)} koz"
+prices = {{ Ag = "{sh:.2f} USD/oz", Pb = "1.000 USD/lb" }}
+
+[[totals]]
+total = "H1"
+parts = ["Q1", "Q2"]
+"""
+    )
+    hits = [
+        e
+        for e in _found(text, "equivalent_of_parts")
+        if e.figures == ("H1.equivalent.AgEq",)
+    ]
+    assert [e.detail for e in hits] == [("sum", "Q1", "Q2")]
