@@ -80,6 +80,7 @@ class _Tester:
         self.problem = problem
         self.solver = solver
         self.printings: dict[int, frozenset[str]] = {}  # node -> its figures
+        self._needed: dict[tuple[str, frozenset[str]], tuple[float, float] | None] = {}
         for k, b in solver.figures.items():
             self.printings[b.node] = self.printings.get(b.node, frozenset()) | {k}
 
@@ -111,6 +112,12 @@ class _Tester:
 
     def needed(self, fid: str, others: frozenset[str]) -> tuple[float, float] | None:
         """The range of ``fid`` the other figures imply (canonical units)."""
+        key = (fid, others)
+        if key not in self._needed:
+            self._needed[key] = self._implied(fid, others)
+        return self._needed[key]
+
+    def _implied(self, fid: str, others: frozenset[str]) -> tuple[float, float] | None:
         solver = self.solver
         comp = solver.component_of[fid]
         released = others | self.printings[solver.figures[fid].node]
