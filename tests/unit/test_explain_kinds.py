@@ -95,6 +95,20 @@ def test_a_mass_in_short_tons_is_unit():
     assert hit.detail == ("short tons",)
 
 
+CHANGE = (
+    HEAD
+    + _quarter("P1", "10,000 t", "12.40 %", "1.2 kt")
+    + _quarter("P2", "10,000 t", "14.60 %", "1.5 kt")
+    + """
+[[changes]]
+figure = "contained.Pb"
+from = "P1"
+to = "P2"
+value = "25.0%"
+"""
+)
+
+
 def test_a_change_computed_from_the_printed_figures_is_printed_parts():
     # P1: 10,000 t at 12.40 % Pb = 1,240 t Pb, printed "1.2 kt";
     # P2: 10,000 t at 14.60 % Pb = 1,460 t Pb, printed "1.5 kt".
@@ -102,19 +116,7 @@ def test_a_change_computed_from_the_printed_figures_is_printed_parts():
     # to [1,459.4 / 1,240.6, 1,460.6 / 1,239.4] - 1 = [17.64, 17.85] %), but
     # the release prints the change of the printed figures: 1.5 / 1.2 - 1 =
     # 25.0 %.
-    text = (
-        HEAD
-        + _quarter("P1", "10,000 t", "12.40 %", "1.2 kt")
-        + _quarter("P2", "10,000 t", "14.60 %", "1.5 kt")
-        + """
-[[changes]]
-figure = "contained.Pb"
-from = "P1"
-to = "P2"
-value = "25.0%"
-"""
-    )
-    found = _explanations(text, "printed_parts")
+    found = _explanations(CHANGE, "printed_parts")
     assert len(found) == 1
     (hit,) = found
     assert hit.figures[0] == "change.contained.Pb.P1-P2"
@@ -199,16 +201,7 @@ _CASES = {
         "P.contained.Ag (35,274 oz) fits if it was read in avoirdupois ounces",
     ),
     "printed_parts": (
-        HEAD
-        + _quarter("P1", "10,000 t", "12.40 %", "1.2 kt")
-        + _quarter("P2", "10,000 t", "14.60 %", "1.5 kt")
-        + """
-[[changes]]
-figure = "contained.Pb"
-from = "P1"
-to = "P2"
-value = "25.0%"
-""",
+        CHANGE,
         "change.contained.Pb.P1-P2 (25.0%) is 25.00 % computed from the printed",
     ),
     "equivalent_of_parts": (
