@@ -15,7 +15,22 @@ heuristic alone.
   two adjacent digits swapped, a digit dropped or doubled, the separator
   moved by a factor 10^k), reported only when exactly one such printing
   falls in the range the other figures imply for it, so that a long figure
-  does not fit some edit by chance.
+  does not fit some edit by chance;
+- ``other_column``: the disagreement's figures hold when the figure's
+  quantity is read as the same quantity printed for another period or
+  stream (a value copied across into the computation), reported only when
+  exactly one such printed value falls in the figure's implied range;
+- ``unit``: the figure fits when read in another unit (short ton for
+  tonne, avoirdupois for troy ounce, thousands for units, oz/t for g/t, a
+  fraction for a percentage, wet for dry tonnes at the stream's printed
+  moisture, and back);
+- ``printed_parts``: the figure (a total, a % change, a ratio, a
+  recovery) is, to its rounding, the same expression evaluated at the
+  printed figures it is computed from, and the disagreement's figures hold
+  once its printing is read as that and no longer as its true value;
+- ``equivalent_of_parts``: a total's metal equivalent is the sum of its
+  parts' equivalents, or the total's metals at another period's prices, at
+  a verified witness of the disagreement's other figures.
 
 A convention (``truncated``, ``days``) that explains several disagreements
 is listed first in each of them, with the ids of all it explains.
@@ -25,11 +40,11 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from ..figures import Rounding, TrailingZeros
-from ..intervals import Bound, Op, hull
+from ..intervals import Bound, Graph, Op, hull
 from ._build import Problem
 from ._feasibility import Feasibility
 from ._result import Explanation
@@ -44,7 +59,18 @@ DAY_COUNTS: tuple[tuple[int, ...], ...] = (
     (28, 29, 30, 31),
 )
 _CONVENTIONS = ("truncated", "days")
-_ORDER = {"truncated": 0, "days": 1, "digit": 2}
+_ORDER = {
+    "truncated": 0,
+    "days": 1,
+    "unit": 2,
+    "printed_parts": 3,
+    "digit": 4,
+    "other_column": 5,
+    "equivalent_of_parts": 3,
+}
+_TROY_OUNCE = 31.1034768  # g
+_AVOIRDUPOIS_OUNCE = 28.349523125  # g
+_SHORT_TON = 0.90718474  # t
 
 
 class _Tester:
@@ -54,6 +80,7 @@ class _Tester:
         self.problem = problem
         self.solver = solver
         self.printings: dict[int, frozenset[str]] = {}  # node -> its figures
+        self._needed: dict[tuple[str, frozenset[str]], tuple[float, float] | None] = {}
         for k, b in solver.figures.items():
             self.printings[b.node] = self.printings.get(b.node, frozenset()) | {k}
 
@@ -73,8 +100,24 @@ class _Tester:
             return False
         return solver.witness(bounds, box) is not None
 
+    def witness(self, fid: str, others: frozenset[str]) -> dict[int, float] | None:
+        """A verified witness of the disagreement with ``fid`` read as nothing:
+        its variables' values, or None."""
+        solver = self.solver
+        comp = solver.component_of[fid]
+        released = others | self.printings[solver.figures[fid].node]
+        bounds = solver.active(released, [comp])
+        box = solver.propagate(bounds)
+        return None if box is None else solver.witness(bounds, box)
+
     def needed(self, fid: str, others: frozenset[str]) -> tuple[float, float] | None:
         """The range of ``fid`` the other figures imply (canonical units)."""
+        key = (fid, others)
+        if key not in self._needed:
+            self._needed[key] = self._implied(fid, others)
+        return self._needed[key]
+
+    def _implied(self, fid: str, others: frozenset[str]) -> tuple[float, float] | None:
         solver = self.solver
         comp = solver.component_of[fid]
         released = others | self.printings[solver.figures[fid].node]
@@ -225,6 +268,267 @@ def _digit(
     return Explanation("digit", (fid,), (printing, slip))
 
 
+def _key(fid: str) -> tuple[str, ...]:
+    """A figure id without its ``alsoN`` suffix, split at dots."""
+    parts = fid.split(".")
+    if parts and parts[-1].startswith("also"):
+        parts = parts[:-1]
+    return tuple(parts)
+
+
+def _same_quantity(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Whether ``b`` prints the quantity ``a`` prints, for another period or
+    stream: the same id but the period, or (a mass or a grade of one
+    element) the same period but the stream."""
+    if a == b or len(a) != len(b) or len(a) < 2 or "change" in (a[0], b[0]):
+        return False
+    if a[1:] == b[1:]:
+        return True
+    if a[0] != b[0] or a[1] != b[1]:
+        return False
+    return (a[1] == "mass" and len(a) == 3) or (
+        a[1] == "grade" and len(a) == 4 and a[3] == b[3]
+    )
+
+
+def _other_column(
+    tester: _Tester,
+    fid: str,
+    others: frozenset[str],
+    rounding: Rounding,
+    trailing_zeros: TrailingZeros,
+) -> Explanation | None:
+    problem = tester.problem
+    binding = problem.bindings[fid]
+    need = tester.needed(fid, others)
+    if need is None:
+        return None
+    mine = _key(fid)
+    hits: dict[float, tuple[str, float, float]] = {}
+    for oid, other in problem.bindings.items():
+        if other.node == binding.node or other.kind != binding.kind:
+            continue
+        if not _same_quantity(mine, _key(oid)):
+            continue
+        lo, hi = other.figure.interval(rounding, trailing_zeros)
+        c_lo, c_hi = float(lo) * other.factor, float(hi) * other.factor
+        value = float(other.figure.number) * other.factor
+        if math.isclose(value, float(binding.figure.number) * binding.factor):
+            continue  # the same printed value: no other reading
+        if c_hi >= need[0] and c_lo <= need[1]:
+            hits.setdefault(value, (oid, c_lo, c_hi))
+    if len(hits) != 1:  # none, or not unique within the implied range
+        return None
+    ((oid, c_lo, c_hi),) = hits.values()
+    if not tester.fits(fid, others, *_outward(c_lo, c_hi)):
+        return None
+    return Explanation("other_column", (fid,), (oid,))
+
+
+def _unit_readings(problem: Problem, fid: str) -> Iterator[tuple[str, float]]:
+    """Other units the figure may have been printed in: (name, true value
+    per value read as printed)."""
+    binding = problem.bindings[fid]
+    unit = str(binding.figure.unit)
+    if binding.kind in ("mass", "wet_mass", "throughput", "contained", "equivalent"):
+        if "metric_ton" in unit or unit.startswith("tonne"):
+            yield "short tons", _SHORT_TON
+        elif "short_ton" in unit:
+            yield "tonnes", 1 / _SHORT_TON
+        if unit == "troy_ounce":
+            yield "avoirdupois ounces", _AVOIRDUPOIS_OUNCE / _TROY_OUNCE
+        elif unit == "ounce":
+            yield "troy ounces", _TROY_OUNCE / _AVOIRDUPOIS_OUNCE
+        if binding.kind != "throughput":
+            yield "thousands", 1000.0
+            yield "units, not thousands", 0.001
+    if binding.kind == "grade":
+        if unit == "gram / metric_ton":
+            yield "troy ounces per tonne", _TROY_OUNCE
+            yield "troy ounces per short ton", _TROY_OUNCE / _SHORT_TON
+        elif unit == "troy_ounce / metric_ton":
+            yield "grams per tonne", 1 / _TROY_OUNCE
+        elif unit == "troy_ounce / short_ton":
+            yield "grams per tonne", _SHORT_TON / _TROY_OUNCE
+    if binding.kind in ("grade", "recovery", "moisture", "change"):
+        if unit == "percent":
+            yield "a fraction, not %", 100.0
+        elif unit == "dimensionless":
+            yield "%, not a fraction", 0.01
+    if binding.kind in ("mass", "wet_mass") and len(_key(fid)) == 3:
+        period, _, stream = _key(fid)
+        moisture = problem.bindings.get(f"{period}.moisture.{stream}")
+        if moisture is not None:
+            m = float(moisture.figure.number) * moisture.factor
+            if 0.0 < m < 1.0:
+                if binding.kind == "mass":
+                    yield f"wet tonnes at {moisture.figure.text} moisture", 1 - m
+                else:
+                    yield f"dry tonnes at {moisture.figure.text} moisture", 1 / (1 - m)
+
+
+def _unit(tester: _Tester, fid: str, others: frozenset[str]) -> Explanation | None:
+    b = tester.solver.figures[fid]
+    readings = [
+        (name, *_outward(b.lo * ratio, b.hi * ratio))
+        for name, ratio in _unit_readings(tester.problem, fid)
+    ]
+    need = tester.needed(fid, others) if readings else None
+    if need is None:
+        return None
+    fitting = [
+        name
+        for name, lo, hi in readings
+        if hi >= need[0] and lo <= need[1] and tester.fits(fid, others, lo, hi)
+    ]
+    if not fitting:
+        return None
+    return Explanation("unit", (fid,), tuple(fitting))
+
+
+def _evaluate(
+    graph: Graph, node: int, leaf: Callable[[int], float | None]
+) -> float | None:
+    """``node``'s expression, with ``leaf(n)`` for every node ``n`` it gives a
+    value for (None: go on down), or None where a variable is left."""
+    given = leaf(node)
+    if given is not None:
+        return given
+    kind = graph.kind[node]
+    if kind == Op.CONST:
+        return float(graph.offset[node])
+    if kind == Op.VAR:
+        return None
+    values = []
+    for child in graph.args[node]:
+        v = _evaluate(graph, child, leaf)
+        if v is None:
+            return None
+        values.append(v)
+    if kind == Op.SUM:
+        return float(graph.offset[node]) + sum(
+            c * v for c, v in zip(graph.coef[node], values, strict=True)
+        )
+    if kind == Op.MUL:
+        return values[0] * values[1]
+    return None if values[1] == 0.0 else values[0] / values[1]
+
+
+def _printed_parts(
+    tester: _Tester, fid: str, others: frozenset[str]
+) -> Explanation | None:
+    problem, solver = tester.problem, tester.solver
+    node = problem.bindings[fid].node
+    if problem.graph.kind[node] in (Op.VAR, Op.CONST):
+        return None
+    printed: dict[int, float] = {}
+    names: dict[int, str] = {}
+    for oid, other in problem.bindings.items():
+        if other.node != node and other.node not in printed:
+            printed[other.node] = float(other.figure.number) * other.factor
+            names[other.node] = oid
+    parts: list[str] = []
+
+    def leaf(n: int) -> float | None:
+        if n in printed:
+            parts.append(names[n])
+        return printed.get(n)
+
+    value = _evaluate(problem.graph, node, leaf)
+    b = solver.figures[fid]
+    if value is None or not b.lo <= value <= b.hi:
+        return None
+    if not tester.fits(fid, others, -math.inf, math.inf):
+        return None
+    ids = tuple(dict.fromkeys(parts))
+    binding = problem.bindings[fid]
+    return Explanation("printed_parts", (fid, *ids), (value / binding.factor,))
+
+
+def _equivalent_parts(problem: Problem, fid: str) -> dict[str, str]:
+    """The other periods printing ``fid``'s equivalent: period -> figure id."""
+    mine = _key(fid)
+    return {
+        _key(oid)[0]: oid
+        for oid, b in problem.bindings.items()
+        if b.kind == "equivalent"
+        and _key(oid)[0] != mine[0]
+        and _key(oid)[1:] == mine[1:]
+    }
+
+
+def _base_metal(problem: Problem, node: int) -> int | None:
+    """The base metal's node of an equivalent's node: its term with no price
+    or ratio in it."""
+    graph = problem.graph
+    if graph.kind[node] != Op.SUM:
+        return None
+    priced = {b.node for b in problem.bindings.values() if b.kind in ("price", "ratio")}
+    return next(
+        (a for a in graph.args[node] if priced.isdisjoint(graph.subtree([a]))), None
+    )
+
+
+def _equivalent_of_parts(
+    tester: _Tester, fid: str, others: frozenset[str]
+) -> Explanation | None:
+    """A total's equivalent printed as the sum of its parts' equivalents, or
+    at another period's prices: the value, at a verified witness of the
+    disagreement without ``fid``, falls in ``fid``'s printed interval."""
+    problem, solver = tester.problem, tester.solver
+    if problem.bindings[fid].kind != "equivalent":
+        return None
+    graph, node = problem.graph, problem.bindings[fid].node
+    periods = _equivalent_parts(problem, fid)
+    if not periods:
+        return None
+    x = tester.witness(fid, others)
+    if x is None:
+        return None
+    b = solver.figures[fid]
+
+    def at(n: int) -> float | None:
+        return x.get(n) if graph.kind[n] == Op.VAR else None
+
+    base = _base_metal(problem, node)
+    if base is not None:
+        # the parts: the periods whose base metal shares a variable with ours
+        mine = set(graph.subtree([base]))
+        parts = {}
+        for q, oid in periods.items():
+            theirs = _base_metal(problem, problem.bindings[oid].node)
+            if theirs is not None and any(
+                graph.kind[n] == Op.VAR and n in mine for n in graph.subtree([theirs])
+            ):
+                parts[q] = oid
+        if len(parts) >= 2:
+            values = [
+                _evaluate(graph, problem.bindings[o].node, at) for o in parts.values()
+            ]
+            total = math.fsum(v for v in values if v is not None)
+            if None not in values and b.lo <= total <= b.hi:
+                return Explanation("equivalent_of_parts", (fid,), ("sum", *parts))
+    period = _key(fid)[0]
+    for q in periods:
+        swap = {}
+        for oid, other in problem.bindings.items():
+            k = _key(oid)
+            if other.kind in ("price", "ratio") and k[0] == period:
+                twin = problem.bindings.get(".".join((q, *k[1:])))
+                if twin is not None:
+                    swap[other.node] = twin.node
+        if not swap or any(n not in x for n in swap.values()):
+            continue  # another component: its prices are not at this witness
+
+        def swapped(n: int, swap: dict[int, int] = swap) -> float | None:
+            return x[swap[n]] if n in swap else at(n)
+
+        value = _evaluate(graph, node, swapped)
+        if value is not None and b.lo <= value <= b.hi:
+            return Explanation("equivalent_of_parts", (fid,), ("prices", q))
+    return None
+
+
 def explain(
     problem: Problem,
     solver: Feasibility,
@@ -257,7 +561,19 @@ def explain(
             hit = _days(tester, fid, others)
             if hit:
                 mine.append(hit)
+            hit = _unit(tester, fid, others)
+            if hit:
+                mine.append(hit)
+            hit = _printed_parts(tester, fid, others)
+            if hit:
+                mine.append(hit)
+            hit = _equivalent_of_parts(tester, fid, others)
+            if hit:
+                mine.append(hit)
             hit = _digit(tester, fid, others, rounding, trailing_zeros)
+            if hit:
+                mine.append(hit)
+            hit = _other_column(tester, fid, others, rounding, trailing_zeros)
             if hit:
                 mine.append(hit)
         found[gid] = mine

@@ -106,7 +106,12 @@ class Explanation:
     period's kind that fits, the file's count first being the one that does
     not), ``"digit"`` (``detail``: the printing that fits, as printed, and the
     slip: ``"changed"``, ``"swapped"``, ``"dropped"``, ``"doubled"`` or
-    ``"shifted"``).
+    ``"shifted"``), ``"other_column"`` (``detail``: the id of the figure of
+    the same quantity, another period or stream, that fits), ``"unit"``
+    (``detail``: every other unit that fits), ``"printed_parts"``
+    (``figures``: the figure, then the printed parts it was computed from;
+    ``detail``: that value [printed unit]) or ``"equivalent_of_parts"``
+    (``detail``: ``("sum", part, ...)`` or ``("prices", period)``).
     """
 
     kind: str

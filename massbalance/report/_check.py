@@ -227,6 +227,30 @@ def _explanation_text(report: CheckReport, e: Explanation) -> str:
             f"{f.id} fits if {f.printed} was {printing} "
             f"({_SLIPS.get(slip, slip)}){needed}"
         )
+    if e.kind == "other_column":
+        other = report.figure(str(e.detail[0]))
+        return (
+            f"{f.id} fits if it was read as {other.id} ({other.printed}), the same "
+            f"quantity for another period or stream, copied across{needed}"
+        )
+    if e.kind == "unit":
+        units = " or ".join(str(u) for u in e.detail)
+        return f"{f.id} ({f.printed}) fits if it was read in {units}{needed}"
+    if e.kind == "printed_parts":
+        value = num(float(e.detail[0]), decimals(f.step) + 1)
+        parts = ", ".join(f"{p} ({report.figure(p).printed})" for p in e.figures[1:])
+        return (
+            f"{f.id} ({f.printed}) is {value} {f.unit} computed from the printed "
+            f"{parts}, not from their true values{needed}"
+        )
+    if e.kind == "equivalent_of_parts":
+        periods = " and ".join(str(q) for q in e.detail[1:])
+        if e.detail[:1] == ("sum",):
+            return (
+                f"{f.id} ({f.printed}) fits as the sum of the equivalents of "
+                f"{periods}, not the total's metal at its own prices"
+            )
+        return f"{f.id} ({f.printed}) fits the total's metal at {periods}'s prices"
     return f"{e.kind}: {', '.join(e.figures)}"
 
 
