@@ -161,8 +161,8 @@ def _generate(
                 else f"{_literal(c)} * v{a}"
                 for c, a in zip(coef[n], args[n], strict=True)
             ]
-            body.append(
-                f"    v{n} = {_literal(offset[n])} + (0.0 + {' + '.join(terms)})"
+            body.append(  # an empty sum is 0.0, as in Graph.evaluate
+                f"    v{n} = {_literal(offset[n])} + ({' + '.join(['0.0', *terms])})"
             )
         elif k == Op.MUL:
             a, b = args[n]

@@ -109,6 +109,19 @@ def test_long_sums_are_bit_for_bit_those_of_the_graph(terms, offset):
     assert expected == offset + total
 
 
+def test_an_empty_sum_compiles_to_its_offset():
+    # a total period whose parts print no metal builds a sum of no terms
+    g = Graph()
+    a = g.var("a", 0.0, 1.0)
+    empty = g.sum([], offset=2.5)
+    node = g.sum([(1.0, empty), (1.0, a)])
+    kernel = Kernel(g, [empty, node])
+    point = {a: 0.25}
+    expected = g.evaluate(point, g.subtree([empty, node]))
+    got = kernel.values([point[v] for v in kernel.variables])
+    assert got == [expected[empty], expected[node]] == [2.5, 2.75]
+
+
 def test_kernel_source_is_in_linecache_for_tracebacks():
     import linecache
     import traceback
