@@ -13,6 +13,7 @@ witness (:mod:`._witness`), and caches every answer. The culprit search
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -49,6 +50,9 @@ class Feasibility:
         Boxes explored by branch and prune before giving up on a proof.
     hints : dict of int to float, optional
         Printed values of variables (canonical units), a start for witnesses.
+    deadline : float, optional
+        A :func:`time.monotonic` time past which witness searches and
+        bisections stop (their answers become "unknown", never wrong).
     """
 
     def __init__(
@@ -60,6 +64,7 @@ class Feasibility:
         *,
         bisections: int = 64,
         hints: dict[int, float] | None = None,
+        deadline: float = math.inf,
     ) -> None:
         self.graph = graph
         self.structural = list(structural)
@@ -77,7 +82,8 @@ class Feasibility:
         self._kernels: dict[frozenset[int], Kernel] = {}
         self._boxes: dict[frozenset[Bound], Box | None] = {}
         self._split()
-        self.witnesses = WitnessSearch(graph, self.kernel, self.hints)
+        self.witnesses = WitnessSearch(graph, self.kernel, self.hints, deadline)
+        self.deadline = deadline
         self.verify = self.witnesses.verify
 
     def witness(
@@ -217,7 +223,7 @@ class Feasibility:
         stack = [box]
         explored = 0
         while stack:
-            if explored >= self.bisections:
+            if explored >= self.bisections or time.monotonic() > self.deadline:
                 return False
             current = stack.pop()
             explored += 1
