@@ -263,13 +263,12 @@ class WitnessSearch:
             attempts += [(1, True), (0, True), (1, False), (0, False)]
             attempts += [(-1, True), (-1, False)]  # from a dive, computed when needed
         nfev = 50 if quick else 80  # fail fast from the ordinary starts
-        # the lean Gauss-Newton from every start first (up to 400 unknowns:
-        # it solves densely), then least_squares from the same starts
+        # the lean Levenberg-Marquardt from every start first (its Jacobian
+        # sparse above _SPARSE_ABOVE unknowns), then least_squares likewise
         lean = [
             (k, aim, True)
             for k, aim in attempts
-            if len(free)
-            <= (60 if k == -1 else _SPARSE_ABOVE)  # a dive is dear on large ones
+            if k != -1 or len(free) <= 60  # a dive is dear on large ones
         ]
 
         def ordered() -> Iterator[tuple[int, bool, bool]]:
@@ -315,7 +314,10 @@ class WitnessSearch:
             )
             z0 = np.clip(z0, zlo, zhi)
             if free and checks and shortcut:
-                z = levenberg_marquardt(both, z0, zlo, zhi, max_steps=nfev // 2).x
+                steps = 4 * nfev if sparse else nfev // 2  # large ones take longer
+                z = levenberg_marquardt(
+                    both, z0, zlo, zhi, max_steps=steps, patience=8 if sparse else 2
+                ).x
             elif free and checks:
                 # the fallback only: scipy.optimize is slow to import
                 from scipy.optimize import least_squares
