@@ -196,6 +196,23 @@ print(statistics.median(walls), faults, groups, own, len(report.culprits))
 """
 
 
+def _run_in(
+    package: Path, code: str, *args: object, limit: float | None = None
+) -> list[str]:
+    """The words ``code`` prints, run by ``python -c`` in a fresh process
+    that imports massbalance from ``package`` (stopped after ``limit`` s)."""
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(package)},
+        cwd=package,  # `python -c` puts the working directory first on the path
+        timeout=limit,
+    )
+    return out.stdout.split()
+
+
 def disagreements_bench(baseline: Path | None) -> None:
     """The seed with its explanations, and 40 quarters with 10 planted faults
     (each fault its own disagreement, its figure among that one's culprit
@@ -209,16 +226,7 @@ def disagreements_bench(baseline: Path | None) -> None:
     for name, package in (("baseline", baseline), ("this checkout", ROOT)):
         if package is None:
             continue
-        env = {**os.environ, "PYTHONPATH": str(package)}
-        out = subprocess.run(
-            [sys.executable, "-c", _FAULTS_TIMER, str(SEED)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
-            cwd=package,
-        )
-        median, faults, groups, own, sets = out.stdout.split()
+        median, faults, groups, own, sets = _run_in(package, _FAULTS_TIMER, SEED)
         print(
             f"| {name} | {float(median):.4f} s | {float(faults):.2f} s | {groups} "
             f"| {own} of 10 | {sets} |"
@@ -253,21 +261,13 @@ def large_bench(quarters: int, baseline: Path | None, limit: float) -> None:
     for name, package in (("baseline", baseline), ("this checkout", ROOT)):
         if package is None:
             continue
-        env = {**os.environ, "PYTHONPATH": str(package)}
         try:
-            out = subprocess.run(
-                [sys.executable, "-c", _LARGE_TIMER, str(quarters)],
-                capture_output=True,
-                text=True,
-                check=True,
-                env=env,
-                cwd=package,
-                timeout=limit,
+            figures, verdict, wall, peak = _run_in(
+                package, _LARGE_TIMER, quarters, limit=limit
             )
         except subprocess.TimeoutExpired:
             print(f"| {name} | - | stopped | > {limit:.0f} s | - |")
             continue
-        figures, verdict, wall, peak = out.stdout.split()
         print(
             f"| {name} | {figures} | {verdict} | {float(wall):.1f} s "
             f"| {float(peak):.0f} MB |"
