@@ -10,6 +10,10 @@ Three measurements, each against the goal the issue names:
 3. a synthetic 40-quarter release of about 1,000 figures with three figures
    moved by 8-20 %, culprit search included (goal < 5 s).
 
+``--quarters N`` instead checks a consistent synthetic release of ``N``
+quarters (400: about 10,000 figures, goal < 20 s and < 1 GB) in a fresh
+process, reporting wall time and peak memory, here and with ``--baseline``.
+
 ``--baseline DIR`` also times 1 and 2 with the package of another checkout
 (a ``git worktree`` of an earlier commit) in the same run, and prints the
 ratios.
@@ -192,6 +196,23 @@ print(statistics.median(walls), faults, groups, own, len(report.culprits))
 """
 
 
+def _run_in(
+    package: Path, code: str, *args: object, limit: float | None = None
+) -> list[str]:
+    """The words ``code`` prints, run by ``python -c`` in a fresh process
+    that imports massbalance from ``package`` (stopped after ``limit`` s)."""
+    out = subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(package)},
+        cwd=package,  # `python -c` puts the working directory first on the path
+        timeout=limit,
+    )
+    return out.stdout.split()
+
+
 def disagreements_bench(baseline: Path | None) -> None:
     """The seed with its explanations, and 40 quarters with 10 planted faults
     (each fault its own disagreement, its figure among that one's culprit
@@ -205,24 +226,64 @@ def disagreements_bench(baseline: Path | None) -> None:
     for name, package in (("baseline", baseline), ("this checkout", ROOT)):
         if package is None:
             continue
-        env = {**os.environ, "PYTHONPATH": str(package)}
-        out = subprocess.run(
-            [sys.executable, "-c", _FAULTS_TIMER, str(SEED)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env=env,
-            cwd=package,
-        )
-        median, faults, groups, own, sets = out.stdout.split()
+        median, faults, groups, own, sets = _run_in(package, _FAULTS_TIMER, SEED)
         print(
             f"| {name} | {float(median):.4f} s | {float(faults):.2f} s | {groups} "
             f"| {own} of 10 | {sets} |"
         )
 
 
+_LARGE_TIMER = """
+import resource, sys, time
+from massbalance.io import loads_release
+from massbalance.release import check_release
+from massbalance.testing.releases import synthetic_release
+generated, _ = synthetic_release(int(sys.argv[1]), seed=1, errors=0)
+release = loads_release(generated.text)
+start = time.perf_counter()
+report = check_release(release)
+wall = time.perf_counter() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+print(len(release.figures()), report.verdict, wall, peak)
+"""
+
+
+def large_bench(quarters: int, baseline: Path | None, limit: float) -> None:
+    """A consistent release of ``quarters`` synthetic quarters, checked in a
+    fresh process here and in ``baseline``: wall time of ``check_release``
+    and the process's peak resident memory (``ru_maxrss``, reading and
+    generating included). A run past ``limit`` seconds is stopped."""
+    print()
+    print(f"consistent synthetic release, {quarters} quarters (goal < 20 s, < 1 GB)")
+    print()
+    print("| package | figures | verdict | check, wall | peak RSS |")
+    print("|---|---|---|---|---|")
+    for name, package in (("baseline", baseline), ("this checkout", ROOT)):
+        if package is None:
+            continue
+        try:
+            figures, verdict, wall, peak = _run_in(
+                package, _LARGE_TIMER, quarters, limit=limit
+            )
+        except subprocess.TimeoutExpired:
+            print(f"| {name} | - | stopped | > {limit:.0f} s | - |")
+            continue
+        print(
+            f"| {name} | {figures} | {verdict} | {float(wall):.1f} s "
+            f"| {float(peak):.0f} MB |"
+        )
+
+
 if __name__ == "__main__":
-    if "--disagreements" in sys.argv:
+    if "--quarters" in sys.argv:
+        # python benchmarks/bench_check.py --quarters 400 [--baseline DIR]
+        large = argparse.ArgumentParser()
+        large.add_argument("--quarters", type=int, required=True)
+        large.add_argument("--baseline", type=Path)
+        large.add_argument("--limit", type=float, default=600.0)
+        options = large.parse_args()
+        large_bench(options.quarters, options.baseline, options.limit)
+    elif "--disagreements" in sys.argv:
         sys.argv.remove("--disagreements")
         base = None
         if "--baseline" in sys.argv:

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Sequence
 
 from . import __version__
 from ._progress import progress
 
 __all__ = ["main"]
+
+#: :func:`time.monotonic` when the running command started (before the
+#: library's imports), so that ``--timeout`` counts them; None between commands
+STARTED: float | None = None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,11 +40,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _help(args[1] if len(args) == 2 else None)
     if "_ARGCOMPLETE" in os.environ:  # pragma: no cover - driven by the shell
         _argcomplete()
-    from .cli import main as cli_main
+    global STARTED
+    STARTED = time.monotonic()
+    try:
+        from .cli import main as cli_main
 
-    command = next((a for a in args if not a.startswith("-")), "")
-    with progress(f"massbalance {command}".strip()):
-        return cli_main(args)
+        command = next((a for a in args if not a.startswith("-")), "")
+        with progress(f"massbalance {command}".strip()):
+            return cli_main(args)
+    finally:
+        STARTED = None
 
 
 def _help(name: str | None) -> int:

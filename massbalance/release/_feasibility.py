@@ -13,6 +13,8 @@ witness (:mod:`._witness`), and caches every answer. The culprit search
 from __future__ import annotations
 
 import math
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +22,10 @@ from ..intervals import Bound, Box, Graph, Op, propagate
 from ._compiled import Kernel
 from ._cost import least_move
 from ._witness import WitnessSearch
+
+#: boxes remembered by :meth:`Feasibility.propagate` (the least recently used
+#: go first): each is two lists over the whole graph, megabytes on large releases
+_BOXES_KEPT = 256
 
 __all__ = ["Feasibility", "Outcome"]
 
@@ -49,6 +55,9 @@ class Feasibility:
         Boxes explored by branch and prune before giving up on a proof.
     hints : dict of int to float, optional
         Printed values of variables (canonical units), a start for witnesses.
+    deadline : float, optional
+        A :func:`time.monotonic` time past which witness searches and
+        bisections stop (their answers become "unknown", never wrong).
     """
 
     def __init__(
@@ -60,9 +69,14 @@ class Feasibility:
         *,
         bisections: int = 64,
         hints: dict[int, float] | None = None,
+        deadline: float = math.inf,
     ) -> None:
         self.graph = graph
         self.structural = list(structural)
+        # where each structural bound sits in self.structural (by identity)
+        self._structural_at: dict[int, list[int]] = {}
+        for i, b in enumerate(self.structural):
+            self._structural_at.setdefault(id(b), []).append(i)
         self.figures = figures
         self.steps = steps
         self.bisections = bisections
@@ -75,9 +89,10 @@ class Feasibility:
         ] = {}
         self._vars_cache: dict[int, frozenset[int]] = {}
         self._kernels: dict[frozenset[int], Kernel] = {}
-        self._boxes: dict[frozenset[Bound], Box | None] = {}
+        self._boxes: OrderedDict[frozenset[Bound], Box | None] = OrderedDict()
         self._split()
-        self.witnesses = WitnessSearch(graph, self.kernel, self.hints)
+        self.witnesses = WitnessSearch(graph, self.kernel, self.hints, deadline)
+        self.deadline = deadline
         self.verify = self.witnesses.verify
 
     def witness(
@@ -160,9 +175,15 @@ class Feasibility:
         """The figures ``keys`` and the structural bounds on their variables only."""
         figures = [self.figures[k] for k in keys]
         near = {v for b in figures for v in self._vars_of(b.node)}
-        touching = {id(b) for v in near for b in self._bounds_at.get(v, ())}
-        structural = [b for b in self.structural if id(b) in touching]
-        return structural + figures
+        at = self._structural_at
+        touching = {
+            i
+            for v in near
+            for b in self._bounds_at.get(v, ())
+            for i in at.get(id(b), ())
+        }
+        # in the order of self.structural, without a pass over all of them
+        return [self.structural[i] for i in sorted(touching)] + figures
 
     # ------------------------------------------------------------ bounds
     def active(
@@ -194,9 +215,13 @@ class Feasibility:
         remembered per set of bounds (a check asks some sets several times).
         The box is shared: read it, do not modify it."""
         key = frozenset(bounds)
-        if key in self._boxes:
-            return self._boxes[key]
-        box = self._boxes[key] = propagate(self.graph, key)
+        boxes = self._boxes
+        if key in boxes:
+            boxes.move_to_end(key)
+            return boxes[key]
+        box = boxes[key] = propagate(self.graph, key)
+        if len(boxes) > _BOXES_KEPT:  # a box is two lists over the whole graph
+            boxes.popitem(last=False)
         return box
 
     def proved_empty(self, bounds: list[Bound], *, branch: bool = True) -> bool:
@@ -217,7 +242,7 @@ class Feasibility:
         stack = [box]
         explored = 0
         while stack:
-            if explored >= self.bisections:
+            if explored >= self.bisections or time.monotonic() > self.deadline:
                 return False
             current = stack.pop()
             explored += 1

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -61,24 +62,29 @@ class LMResult:
 
 
 def levenberg_marquardt(
-    residual: Callable[[_Floats], tuple[_Floats, _Floats, bool]],
+    residual: Callable[[_Floats], tuple[_Floats, Any, bool]],
     z0: _Floats,
     lower: _Floats,
     upper: _Floats,
     *,
     max_steps: int = 30,
+    patience: int = 2,
 ) -> LMResult:
     """Minimise ``|r(z)|^2`` within ``[lower, upper]`` from ``z0``.
 
     Parameters
     ----------
     residual : callable
-        ``z -> (r, J, done)``: the residuals, their Jacobian, and whether
+        ``z -> (r, J, done)``: the residuals, their Jacobian (an ndarray, or
+        a ``scipy.sparse`` matrix for large problems), and whether
         ``z`` is close enough to a zero for the caller (the search stops there).
     z0, lower, upper : ndarray
         The start and the box (infinite bounds allowed).
     max_steps : int
         Residual evaluations at most.
+    patience : int
+        Accepted steps in a row gaining less than 0.1 % before it stops
+        (a stall).
 
     Returns
     -------
@@ -103,7 +109,7 @@ def levenberg_marquardt(
     evaluations = 1
     stalled = 0  # accepted steps in a row that gained less than 0.1 %
     status = 0
-    while evaluations < max_steps and stalled < 2:
+    while evaluations < max_steps and stalled < patience:
         if done or cost == 0.0 or not np.isfinite(cost):
             break
         gradient = jac.T @ r
@@ -112,11 +118,15 @@ def levenberg_marquardt(
         if free.size == 0:
             status = 5
             break
-        a = jac[:, free]
-        norms = np.sqrt(np.einsum("ij,ij->j", a, a))
+        sparse = not isinstance(jac, np.ndarray)
+        if sparse:  # scipy.sparse, for large problems
+            a = jac.tocsc()[:, free]
+            norms = np.sqrt(np.asarray(a.multiply(a).sum(axis=0)).ravel())
+        else:
+            a = jac[:, free]
+            norms = np.sqrt(np.einsum("ij,ij->j", a, a))
         norms[norms == 0.0] = 1.0
-        a = a / norms
-        n = free.size
+        a = a @ _diagonal(1.0 / norms) if sparse else a / norms
         improved = False
         normal = a.T @ a
         gradient_free = a.T @ r
@@ -125,11 +135,8 @@ def levenberg_marquardt(
             # and the damping bounds the condition, so solving them is safe
             # and far cheaper than a least-squares factorisation
             try:
-                step = (
-                    -np.linalg.solve(normal + damping * np.eye(n), gradient_free)
-                    / norms
-                )
-            except np.linalg.LinAlgError:
+                step = -_solve(normal, damping, gradient_free, sparse) / norms
+            except (np.linalg.LinAlgError, RuntimeError):  # singular
                 damping *= 10.0
                 continue
             trial = z.copy()
@@ -154,6 +161,25 @@ def levenberg_marquardt(
         status = 2
     elif not np.isfinite(cost):
         status = 6
-    elif stalled >= 2:
+    elif stalled >= patience:
         status = 3
     return LMResult(z, cost, status, evaluations)
+
+
+def _diagonal(values: _Floats) -> Any:
+    """``values`` as a sparse diagonal matrix."""
+    from scipy.sparse import diags
+
+    return diags(values)
+
+
+def _solve(normal: Any, damping: float, rhs: _Floats, sparse: bool) -> _Floats:
+    """``(normal + damping I) x = rhs``, densely or by a sparse LU."""
+    n = rhs.size
+    if not sparse:
+        return np.linalg.solve(normal + damping * np.eye(n), rhs)
+    from scipy.sparse import identity
+    from scipy.sparse.linalg import splu
+
+    damped = (normal + damping * identity(n, format="csc")).tocsc()
+    return np.asarray(splu(damped).solve(rhs), dtype=np.float64)

@@ -12,6 +12,7 @@ it returns has been verified by substitution into the graph's own evaluation
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -32,8 +33,14 @@ from ._numeric import (
 
 __all__ = ["WitnessResult", "WitnessSearch"]
 
+
+class _OutOfTimeError(Exception):
+    """The search's deadline passed during an evaluation (caught in the search)."""
+
+
 _INF = math.inf
 _RTOL = 1e-9  #: relative residual accepted when a witness is substituted
+_SPARSE_ABOVE = 400  #: free variables above which the Jacobian is kept sparse
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +100,10 @@ class WitnessSearch:
         ``bounds`` (the caller decides how kernels are shared and cached).
     hints : dict of int to float, optional
         Printed values of variables (canonical units), a start for witnesses.
+    deadline : float, optional
+        A :func:`time.monotonic` time: past it every search stops at its
+        next residual evaluation and finds nothing (never a wrong answer:
+        a search that finds nothing proves nothing). May be set later.
     """
 
     def __init__(
@@ -100,10 +111,12 @@ class WitnessSearch:
         graph: Graph,
         kernel_for: Callable[[Iterable[Bound]], Kernel],
         hints: dict[int, float] | None = None,
+        deadline: float = math.inf,
     ) -> None:
         self.graph = graph
         self.kernel_for = kernel_for
         self.hints = hints or {}
+        self.deadline = deadline
         self._yardsticks: dict[Bound, float] = {}
 
     def find(
@@ -121,8 +134,13 @@ class WitnessSearch:
         valid figures); such points fail verification, so numpy's warnings
         about them are silenced here.
         """
-        with np.errstate(all="ignore"):
-            return WitnessResult(self._search(bounds, box, starts, quick=quick))
+        if time.monotonic() > self.deadline:
+            return WitnessResult(None)
+        try:
+            with np.errstate(all="ignore"):
+                return WitnessResult(self._search(bounds, box, starts, quick=quick))
+        except _OutOfTimeError:
+            return WitnessResult(None)
 
     def _search(
         self,
@@ -198,16 +216,38 @@ class WitnessSearch:
         # checks x free variables (a node bounded twice fills two rows)
         take_at, put_at = _placement(kernel, rows, free_cols)
         shape = (len(checks), len(free))
+        # above _SPARSE_ABOVE unknowns the Jacobian is kept sparse (CSR on the
+        # fixed pattern): a dense one costs rows x unknowns per evaluation, in
+        # time (every LSMR product) and in memory
+        sparse = len(free) > _SPARSE_ABOVE
+        if sparse:
+            order = np.argsort(put_at, kind="stable")  # row-major: CSR order
+            take_at, put_at = take_at[order], put_at[order]
+            entry_row, entry_col = np.divmod(put_at, max(shape[1], 1))
+            indptr = np.zeros(shape[0] + 1, dtype=np.intp)
+            np.cumsum(np.bincount(entry_row, minlength=shape[0]), out=indptr[1:])
+
+        deadline = self.deadline
 
         def fun(z: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+            if time.monotonic() > deadline:
+                raise _OutOfTimeError
             v = np.array(kernel.values(inputs(z)))[rows]
             return hinge(v)[0]
 
         def both(
             z: npt.NDArray[np.float64],
         ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], bool]:
+            if time.monotonic() > deadline:
+                raise _OutOfTimeError
             values, entries = kernel.values_and_entries(inputs(z))
             r, weights, done = hinge(np.array(values)[rows])
+            if sparse:
+                from scipy.sparse import csr_matrix
+
+                data = np.array(entries)[take_at] * weights[entry_row]
+                data *= scale[entry_col]
+                return r, csr_matrix((data, entry_col, indptr), shape=shape), done
             full = np.zeros(shape[0] * shape[1])
             full[put_at] = np.array(entries)[take_at]
             return r, full.reshape(shape) * weights[:, None] * scale[None, :], done
@@ -228,12 +268,12 @@ class WitnessSearch:
             attempts += [(1, True), (0, True), (1, False), (0, False)]
             attempts += [(-1, True), (-1, False)]  # from a dive, computed when needed
         nfev = 50 if quick else 80  # fail fast from the ordinary starts
-        # the lean Gauss-Newton from every start first (up to 400 unknowns:
-        # it solves densely), then least_squares from the same starts
+        # the lean Levenberg-Marquardt from every start first (its Jacobian
+        # sparse above _SPARSE_ABOVE unknowns), then least_squares likewise
         lean = [
             (k, aim, True)
             for k, aim in attempts
-            if len(free) <= (60 if k == -1 else 400)  # a dive is dear on large ones
+            if k != -1 or len(free) <= 60  # a dive is dear on large ones
         ]
 
         def ordered() -> Iterator[tuple[int, bool, bool]]:
@@ -279,7 +319,10 @@ class WitnessSearch:
             )
             z0 = np.clip(z0, zlo, zhi)
             if free and checks and shortcut:
-                z = levenberg_marquardt(both, z0, zlo, zhi, max_steps=nfev // 2).x
+                steps = 4 * nfev if sparse else nfev // 2  # large ones take longer
+                z = levenberg_marquardt(
+                    both, z0, zlo, zhi, max_steps=steps, patience=8 if sparse else 2
+                ).x
             elif free and checks:
                 # the fallback only: scipy.optimize is slow to import
                 from scipy.optimize import least_squares
@@ -340,6 +383,8 @@ class WitnessSearch:
 
         order = sorted(variables, key=rel_width)
         for v in order:
+            if time.monotonic() > self.deadline:
+                raise _OutOfTimeError
             a, b = lo[v], hi[v]
             if b - a <= 0.0:
                 continue
