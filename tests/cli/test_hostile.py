@@ -16,27 +16,13 @@ import pytest
 
 import massbalance.cli as cli
 from massbalance.cli import main
+from tests.cli.test_cli_reconcile import GOOD
 
 FORGED = "\u001b[2J\u001b[H\nVERDICT\n\nCONSISTENT"
 HIDDEN = {"Cc", "Cf", "Zl", "Zp", "Cs"}
 BIG = "1" + "0" * 400
 
-PLANT = """
-[plant]
-elements = ["Pb"]
-rsd = "2 %"
-[nodes.cell]
-in = ["feed"]
-out = ["conc", "tail"]
-[streams.feed]
-mass = "100 t"
-Pb = "5.0 %"
-[streams.conc]
-mass = "7.6 t"
-Pb = "60 %"
-[streams.tail]
-Pb = "0.5 %"
-"""
+PLANT = GOOD  # the smallest valid plant file, shared with the reconcile CLI tests
 
 BALANCE = """
 [balance]
