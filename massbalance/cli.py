@@ -140,11 +140,11 @@ def _add_check(subparsers: _Subparsers) -> None:
         action="store_true",
         help="text and Markdown: the verdict and one line per disagreement",
     )
-    parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
+    # csv: the summary table of several files (one file is refused)
+    parser.add_argument("--format", choices=[*REPORT_FORMATS, "csv"], default="text")
     parser.add_argument(
         "--output", "-o", help="write the report here (atomically; - for stdout)"
     )
-    parser.set_defaults(handler=_run_check)
     _add_check_screening(parser)
 
 
@@ -558,9 +558,6 @@ def _add_check_screening(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="processes for several files (default: the CPU count)",
     )
-    for action in parser._actions:
-        if action.dest == "format" and action.choices is not None:
-            action.choices = [*action.choices, "csv"]
     parser.set_defaults(handler=_run_check_files)
 
 

@@ -7,11 +7,15 @@ when called.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .draft import draft_release
+
 from ..release import DerivedEstimate as DerivedEstimate
 from ..release import FigureEstimate as FigureEstimate
 from ..release import ReleaseEstimate as ReleaseEstimate
 from ..release import estimate_release
-from .draft import draft_release
 from .plant import PlantData, read_plant
 from .release import loads_release, read_release
 from .tables import (
@@ -39,3 +43,12 @@ __all__ = [
     "streams_to_frame",
     "write_streams_csv",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # drafting is imported on first use: the other commands do not need it
+    if name == "draft_release":
+        from .draft import draft_release
+
+        return draft_release
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

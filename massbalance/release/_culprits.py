@@ -10,6 +10,7 @@ hitting-set search); :func:`rank` costs and sorts them.
 
 from __future__ import annotations
 
+import heapq
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -313,8 +314,6 @@ def best_combinations(
     indices. Best-first over the lattice of picks (a heap), so the work grows
     with ``limit`` and the number of lists, not with their product.
     """
-    import heapq
-
     if not costs or any(not c for c in costs):
         return []
     start = (0,) * len(costs)

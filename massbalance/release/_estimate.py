@@ -40,6 +40,7 @@ from ..figures import ROUNDING_METHODS, Rounding
 from ..intervals import Bound, Op, propagate
 from ._build import Problem, build_problem
 from ._model import Release
+from ._numeric import midpoint
 
 __all__ = [
     "DerivedEstimate",
@@ -203,16 +204,7 @@ class _Model:
             lo, hi = max(box[0][v], graph.lo0[v]), min(box[1][v], graph.hi0[v])
             if lo > hi:
                 lo, hi = graph.lo0[v], graph.hi0[v]
-            if v in printed:
-                x = float(np.mean(printed[v]))
-            elif math.isfinite(lo) and math.isfinite(hi):
-                x = 0.5 * (lo + hi)
-            elif math.isfinite(lo):
-                x = lo + max(1.0, abs(lo))
-            elif math.isfinite(hi):
-                x = hi - max(1.0, abs(hi))
-            else:
-                x = 0.0
+            x = float(np.mean(printed[v])) if v in printed else midpoint(lo, hi)
             x0[j] = min(max(x, lo), hi)
         return x0
 

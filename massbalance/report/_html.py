@@ -17,7 +17,7 @@ Reconciliations and balances are in ``_html_flow``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -335,12 +335,6 @@ def _moves(report: CheckReport, culprit: Any) -> list[str]:
         )
     out.append("</ul>")
     return out
-
-
-def _detail_text(detail: Any) -> str:
-    if isinstance(detail, Mapping):
-        return "; ".join(f"{k}: {v}" for k, v in detail.items())
-    return "" if detail is None else str(detail)
 
 
 def _disagreements(report: CheckReport, disagreements: Sequence[Any]) -> list[str]:

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Callable
 from typing import Any
 
 from ..reconciliation import ReconciliationResult, undetectable
-from ._escape import dumps_json, escape_markdown, escape_text, finite_text
+from ._escape import (
+    dumps_json,
+    escape_markdown,
+    escape_text,
+    finite_or_none,
+    finite_text,
+)
 from ._width import table_blocks, wrap_prose
 
 __all__ = ["RECONCILE_FORMATS", "reconciliation_dict", "render_reconciliation"]
@@ -28,11 +33,6 @@ _NUMERIC = ("measured", "adjusted", "sd", "redundancy", "test")
 
 def _fmt(value: Any, digits: int = 4) -> str:
     return finite_text(value, f".{digits}g")
-
-
-def _num(value: Any) -> float | None:
-    v = float(value)
-    return v if math.isfinite(v) else None
 
 
 def reconciliation_dict(result: ReconciliationResult) -> dict[str, Any]:
@@ -51,7 +51,7 @@ def reconciliation_dict(result: ReconciliationResult) -> dict[str, Any]:
     """
     streams: dict[str, dict[str, Any]] = {}
     for row in result.rows():
-        entry: dict[str, Any] = {k: _num(row[k]) for k in _NUMERIC}
+        entry: dict[str, Any] = {k: finite_or_none(row[k]) for k in _NUMERIC}
         entry["unit"] = row["unit"]
         entry["class"] = row["class"]
         streams.setdefault(row["stream"], {})[row["quantity"]] = entry
@@ -59,7 +59,7 @@ def reconciliation_dict(result: ReconciliationResult) -> dict[str, Any]:
         "streams": streams,
         "chi2": result.chi2,
         "dof": result.dof,
-        "p_value": _num(result.p_value),
+        "p_value": finite_or_none(result.p_value),
         "gross_errors": [
             {
                 "measurement": g.measurement,

@@ -15,7 +15,14 @@ from collections.abc import Callable
 from typing import Any
 
 from ..release import ReleaseEstimate
-from ._escape import dumps_json, escape_markdown, escape_text, finite_text
+from ._escape import (
+    dumps_json,
+    escape_markdown,
+    escape_text,
+    finite_or_none,
+    finite_text,
+)
+from ._format import significant
 from ._width import table_blocks, wrap_prose
 
 __all__ = [
@@ -29,15 +36,9 @@ RELEASE_ESTIMATE_FORMATS = ("text", "markdown", "json", "csv")
 _LARGEST = 3  #: normalised adjustments listed in the summary
 
 
-def _num(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
 def _decimals(sd: float) -> int:
     """Decimals that show two significant digits of ``sd`` (0 to 6)."""
-    if not (sd > 0 and math.isfinite(sd)):
-        return 2
-    return min(6, max(0, 1 - math.floor(math.log10(sd))))
+    return significant((sd, sd), 2) if sd > 0 and math.isfinite(sd) else 2
 
 
 def _pm(estimate: float, sd: float, unit: str) -> str:
@@ -77,22 +78,22 @@ def release_estimate_dict(result: ReleaseEstimate) -> dict[str, Any]:
                 "sd": f.sd,
                 "normalised_adjustment": f.normalised,
                 "redundancy": f.redundancy,
-                "test": _num(f.test),
+                "test": finite_or_none(f.test),
             }
             for f in result.figures
         },
         "derived": {
             d.id: {
                 "unit": d.unit,
-                "estimate": _num(d.estimate),
-                "sd": _num(d.sd),
+                "estimate": finite_or_none(d.estimate),
+                "sd": finite_or_none(d.sd),
                 "observable": d.observable,
             }
             for d in result.derived
         },
         "chi2": result.chi2,
         "dof": result.dof,
-        "p_value": _num(result.p_value),
+        "p_value": finite_or_none(result.p_value),
         "n_figures": result.n_figures,
         "rank": result.rank,
         "unobservable": list(result.unobservable),
