@@ -7,12 +7,14 @@ the release and its table).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from massbalance.cli import main
+from massbalance.errors import MassBalanceError
 from massbalance.io import loads_release, read_release
 from massbalance.release import CheckReport, check_release
 from massbalance.report import render_check
@@ -197,24 +199,28 @@ def test_explanations_can_be_left_out():
 
 
 def test_input_strings_are_escaped_in_text_and_markdown():
-    # a forged issuer, period and stream name: no control character may reach
-    # the report, and Markdown formatting characters are escaped
+    # the reader refuses control characters in names and free text, so a
+    # forged issuer and title are put on a report directly: no control
+    # character may reach the report, and Markdown formatting is escaped
     body = """
 [release]
-issuer = "Evil\\u001b[2J\\u001b[H\\nVERDICT\\n\\nCONSISTENT: forged"
-title = "t|*`"
+issuer = "plain"
+title = "plain"
 date = 2020-01-01
-[periods."P\\u001b[2J"]
+[periods.P]
 days = 91
 throughput = "150 t/d"
-[periods."P\\u001b[2J".streams."feed|x"]
+[periods.P.streams.feed]
 mass = "10,000 t"
 """
-    try:
-        release = loads_release(body)
-    except Exception:  # names refused outright are safe too
-        pytest.skip("the reader refuses such names")
-    report = check_release(release)
+    forged = "Evil\u001b[2J\u001b[H\nVERDICT\n\nCONSISTENT: forged"
+    with pytest.raises(MassBalanceError):
+        loads_release(body.replace('issuer = "plain"', f'issuer = "{forged}"'))
+    report = dataclasses.replace(
+        check_release(loads_release(body)),
+        issuer="Evil\x1b[2J\x1b[H\nVERDICT\n\nCONSISTENT: forged",
+        title="t|*`",
+    )
     for fmt in ("text", "markdown"):
         out = render_check(report, fmt)
         assert "\x1b" not in out
